@@ -1,0 +1,6 @@
+/**
+ * The cdk8s front end: constructs that wrap the core's rendered objects in cdk8s ApiObjects.
+ * @module
+ */
+export * from '../core';
+export * from './model-service';

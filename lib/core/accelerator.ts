@@ -1,0 +1,98 @@
+import { Problems } from './errors';
+import { Toleration } from './k8s-types';
+
+/**
+ * MIG profiles NVIDIA documents per GPU model (the MIG user guide's "Supported profiles").
+ * Kept as a closed list so a typo (`1g.5g`) fails at synth, not as a Pod stuck Pending on a
+ * resource name no node advertises.
+ */
+export const MIG_PROFILES: readonly string[] = [
+  // A30 24GB
+  '1g.6gb', '2g.12gb', '4g.24gb',
+  // A100 40GB
+  '1g.5gb', '1g.10gb', '2g.10gb', '3g.20gb', '4g.20gb', '7g.40gb',
+  // A100 80GB, H100 80GB
+  '1g.20gb', '2g.20gb', '3g.40gb', '4g.40gb', '7g.80gb',
+  // H100 94GB / 96GB (NVL, GH200)
+  '1g.12gb', '1g.24gb', '2g.24gb', '3g.47gb', '4g.47gb', '7g.94gb', '3g.48gb', '4g.48gb', '7g.96gb',
+  // H200 141GB
+  '1g.18gb', '1g.35gb', '2g.35gb', '3g.71gb', '4g.71gb', '7g.141gb',
+];
+
+/** Options for {@link Accelerator.nvidiaGpu}. */
+export interface NvidiaGpuOptions {
+  /**
+   * GPUs (or MIG slices, when `migProfile` is set) per replica.
+   * @default 1
+   */
+  readonly count?: number;
+  /**
+   * GPU product to schedule onto, matched against the `nvidia.com/gpu.product` node label that
+   * GPU feature discovery sets (e.g. `NVIDIA-A10G`, `NVIDIA-H100-80GB-HBM3`).
+   * @default - any product
+   */
+  readonly product?: string;
+  /**
+   * A MIG profile (e.g. `1g.10gb`). The pod then requests `nvidia.com/mig-<profile>` (the device
+   * plugin's "mixed" strategy) instead of whole GPUs.
+   * @default - whole GPUs
+   */
+  readonly migProfile?: string;
+  /**
+   * Tolerations for the taints GPU node pools carry.
+   * @default - tolerate `nvidia.com/gpu` with any value and effect `NoSchedule`
+   */
+  readonly tolerations?: Toleration[];
+}
+
+/** What an accelerator adds to a pod. */
+export interface AcceleratorRequirements {
+  /** Extended resources, requested and limited alike (Kubernetes requires equal values). */
+  readonly resources: Record<string, string>;
+  readonly nodeSelector: Record<string, string>;
+  readonly tolerations: Toleration[];
+  /** Devices visible to the server: drives vLLM's tensor parallel size and TorchServe's GPU count. */
+  readonly deviceCount: number;
+}
+
+/** Hardware accelerators a model server needs. */
+export class Accelerator {
+  /** NVIDIA GPUs through the NVIDIA device plugin (whole GPUs or MIG slices). */
+  public static nvidiaGpu(options: NvidiaGpuOptions = {}): Accelerator {
+    return new Accelerator(options);
+  }
+
+  private constructor(private readonly options: NvidiaGpuOptions) {}
+
+  /** GPUs or MIG slices per replica. */
+  public get count(): number {
+    return this.options.count ?? 1;
+  }
+
+  /** Records problems with these options under `prop`. */
+  public validate(problems: Problems, prop: string): void {
+    const p = problems.at(prop);
+    const { count, product, migProfile } = this.options;
+    if (count !== undefined && !(Number.isInteger(count) && count >= 1)) {
+      p.add('count', count, 'expected a positive integer number of GPUs (fractions of a GPU need a MIG profile)');
+    }
+    if (migProfile !== undefined && !MIG_PROFILES.includes(migProfile)) {
+      p.add('migProfile', migProfile, `expected one of NVIDIA's MIG profiles: ${MIG_PROFILES.join(', ')}`);
+    }
+    if (product !== undefined && !/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(product)) {
+      p.add('product', product, 'expected a node label value such as "NVIDIA-A10G" (letters, digits, "-", "_", ".", at most 63)');
+    }
+  }
+
+  /** The pod-level requirements these options imply. */
+  public requirements(): AcceleratorRequirements {
+    const { product, migProfile } = this.options;
+    const resource = migProfile ? `nvidia.com/mig-${migProfile}` : 'nvidia.com/gpu';
+    return {
+      resources: { [resource]: String(this.count) },
+      nodeSelector: product ? { 'nvidia.com/gpu.product': product } : {},
+      tolerations: this.options.tolerations ?? [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+      deviceCount: this.count,
+    };
+  }
+}

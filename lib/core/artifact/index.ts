@@ -1,0 +1,2 @@
+export * from './artifact';
+export * from './credentials';

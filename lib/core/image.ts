@@ -1,0 +1,86 @@
+import { Problems } from './errors';
+
+/**
+ * A reference split into its parts. Tags and digests are what make a deployment reproducible,
+ * so both are parsed and checked rather than passed through as an opaque string.
+ */
+export interface ImageReference {
+  /** Everything before the tag or digest, e.g. `ghcr.io/acme/fraud`. */
+  readonly repository: string;
+  /** The tag, if any. */
+  readonly tag?: string;
+  /** The digest (`sha256:…`), if any. */
+  readonly digest?: string;
+}
+
+/** Parses `repo[:tag][@digest]`; the registry port (`host:5000/x`) is not mistaken for a tag. */
+export function parseImageReference(ref: string): ImageReference {
+  const at = ref.indexOf('@');
+  const digest = at >= 0 ? ref.slice(at + 1) : undefined;
+  const rest = at >= 0 ? ref.slice(0, at) : ref;
+  const colon = rest.lastIndexOf(':');
+  const hasTag = colon > rest.lastIndexOf('/');
+  return {
+    repository: hasTag ? rest.slice(0, colon) : rest,
+    ...(hasTag ? { tag: rest.slice(colon + 1) } : {}),
+    ...(digest !== undefined ? { digest } : {}),
+  };
+}
+
+const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+|__)*(:[0-9]+)?(\/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$|^[a-zA-Z0-9.-]+(:[0-9]+)?(\/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)+$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** Checks a reference: well formed, and pinned by a tag other than `latest` or by a digest. */
+export function validateImageReference(ref: unknown, problems: Problems, prop: string): void {
+  if (typeof ref !== 'string' || ref.length === 0) {
+    problems.add(prop, ref, 'expected an image reference such as "registry.example.com/team/model:1.4.2" or "repo@sha256:<64 hex>"');
+    return;
+  }
+  const { repository, tag, digest } = parseImageReference(ref);
+  if (!REPOSITORY.test(repository)) {
+    problems.add(prop, ref, 'expected a repository of lowercase letters, digits and separators, with an optional registry host');
+  }
+  if (digest !== undefined && !DIGEST.test(digest)) {
+    problems.add(prop, ref, 'expected a digest of the form sha256:<64 lowercase hex digits>');
+  }
+  if (tag !== undefined && !TAG.test(tag)) {
+    problems.add(prop, ref, 'expected a tag of at most 128 letters, digits, "_", "." and "-", not starting with "." or "-"');
+  }
+  if (tag === undefined && digest === undefined) {
+    problems.add(prop, ref, 'expected a pinned image: add a version tag (not "latest") or a digest; an untagged image means "latest"');
+  } else if (tag === 'latest' && digest === undefined) {
+    problems.add(prop, ref, 'expected a pinned image: "latest" changes under a running Deployment; use a version tag or a digest');
+  }
+}
+
+/**
+ * The container image a model server runs.
+ *
+ * Use {@link ModelImage.fromRegistry} for an image that already exists. Every runtime has a
+ * pinned default, so most services never set one.
+ */
+export abstract class ModelImage {
+  /**
+   * An image already pushed to a registry. It must be pinned: a tag other than `latest`, or a
+   * digest (`repo@sha256:…`, preferred for production).
+   */
+  public static fromRegistry(reference: string): ModelImage {
+    return new RegistryImage(reference);
+  }
+
+  /** The reference the Deployment's container will use. */
+  public abstract readonly reference: string;
+
+  /** Records problems with this image under `prop`. */
+  public abstract validate(problems: Problems, prop: string): void;
+}
+
+class RegistryImage extends ModelImage {
+  public constructor(public readonly reference: string) {
+    super();
+  }
+  public validate(problems: Problems, prop: string): void {
+    validateImageReference(this.reference, problems, prop);
+  }
+}

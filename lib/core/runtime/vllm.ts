@@ -1,0 +1,121 @@
+import { ModelArtifact } from '../artifact/artifact';
+import { checkInteger } from '../checks';
+import { Duration } from '../duration';
+import { Problems } from '../errors';
+import { ModelImage } from '../image';
+import { IRuntime, PortRole, RuntimeDefaults, RuntimeProfile, RuntimeRenderContext } from './contract';
+
+/** Options for {@link Runtime.vllm}. */
+export interface VllmOptions {
+  /** The model: a Hugging Face repository at a pinned commit, a volume, or a path in the image. */
+  readonly model: ModelArtifact;
+  /**
+   * The server image (its entrypoint must be vLLM's OpenAI-compatible API server).
+   * @default - `vllm/vllm-openai:v0.6.6`
+   */
+  readonly image?: ModelImage;
+  /**
+   * Model name clients send in OpenAI requests.
+   * @default - the service name
+   */
+  readonly servedModelName?: string;
+  /**
+   * GPUs to shard the model over. Must equal the accelerator's GPU count: fewer wastes GPUs the
+   * pod holds, more fails at start.
+   * @default - the accelerator's GPU count
+   */
+  readonly tensorParallelSize?: number;
+  /**
+   * Longest context (prompt + output tokens).
+   * @default - the model's own maximum
+   */
+  readonly maxModelLen?: number;
+  /**
+   * Fraction of GPU memory vLLM may use for weights and KV cache.
+   * @default 0.9
+   */
+  readonly gpuMemoryUtilization?: number;
+  /**
+   * Shared memory for NCCL between tensor-parallel workers (`/dev/shm`, in RAM; counts against the memory limit).
+   * @default "2Gi"
+   */
+  readonly sharedMemory?: string;
+}
+
+export const VLLM_IMAGE = 'vllm/vllm-openai:v0.6.6';
+const PORT = 8000;
+
+/**
+ * vLLM's OpenAI-compatible server. Weights come from a pinned artifact and the server runs
+ * with `HF_HUB_OFFLINE=1`, so it never downloads code or weights at run time.
+ */
+export class VllmRuntime implements IRuntime {
+  public readonly kind = 'vllm';
+  public constructor(private readonly options: VllmOptions) {}
+
+  public get model(): ModelArtifact {
+    return this.options.model;
+  }
+
+  public validate(problems: Problems, gpus: number): void {
+    const o = this.options;
+    if (!(o.model instanceof ModelArtifact)) problems.add('model', o.model, 'expected a ModelArtifact, e.g. ModelArtifact.fromHuggingFace("org/model", { revision: "<40-hex commit>" })');
+    else o.model.validate(problems, 'model');
+    o.image?.validate(problems, 'image');
+    if (o.servedModelName !== undefined && !(typeof o.servedModelName === 'string' && /^[A-Za-z0-9][A-Za-z0-9_./-]{0,127}$/.test(o.servedModelName))) {
+      problems.add('servedModelName', o.servedModelName, 'expected letters, digits, "_", "-", "." and "/"');
+    }
+    checkInteger(problems, 'tensorParallelSize', o.tensorParallelSize, 1, 64);
+    if (o.tensorParallelSize !== undefined && Number.isInteger(o.tensorParallelSize) && o.tensorParallelSize !== Math.max(gpus, 1)) {
+      problems.add('tensorParallelSize', o.tensorParallelSize, `expected the accelerator's GPU count (${gpus}): vLLM shards the model over every GPU the pod holds`);
+    }
+    checkInteger(problems, 'maxModelLen', o.maxModelLen, 1);
+    const u = o.gpuMemoryUtilization;
+    if (u !== undefined && !(typeof u === 'number' && u > 0 && u <= 1)) problems.add('gpuMemoryUtilization', u, 'expected a fraction greater than 0 and at most 1');
+    if (o.sharedMemory !== undefined && !/^[0-9]+(Mi|Gi)$/.test(o.sharedMemory)) problems.add('sharedMemory', o.sharedMemory, 'expected a size in Mi or Gi such as "2Gi"');
+  }
+
+  public defaults(_gpus: number, name: string): RuntimeDefaults {
+    return {
+      image: this.options.image?.reference ?? VLLM_IMAGE,
+      defaultImagePath: `/models/${name}`,
+      hasHuggingFaceCli: true,
+      modelLoadTime: Duration.minutes(10),
+      user: { uid: 1000, gid: 1000 },
+    };
+  }
+
+  public render(ctx: RuntimeRenderContext): RuntimeProfile {
+    const o = this.options;
+    const tp = o.tensorParallelSize ?? Math.max(ctx.gpus, 1);
+    return {
+      command: ['python3', '-m', 'vllm.entrypoints.openai.api_server'],
+      args: [
+        '--host=0.0.0.0',
+        `--port=${PORT}`,
+        `--model=${ctx.modelPath}`,
+        `--served-model-name=${o.servedModelName ?? ctx.name}`,
+        `--tensor-parallel-size=${tp}`,
+        `--gpu-memory-utilization=${o.gpuMemoryUtilization ?? 0.9}`,
+        ...(o.maxModelLen !== undefined ? [`--max-model-len=${o.maxModelLen}`] : []),
+      ],
+      env: [
+        { name: 'HOME', value: '/tmp' },
+        { name: 'HF_HOME', value: '/tmp/hf' },
+        { name: 'HF_HUB_OFFLINE', value: '1' },
+        { name: 'XDG_CACHE_HOME', value: '/tmp/cache' },
+        { name: 'VLLM_NO_USAGE_STATS', value: '1' },
+        { name: 'DO_NOT_TRACK', value: '1' },
+      ],
+      ports: [{ name: 'http', port: PORT, role: PortRole.HTTP }],
+      configFiles: {},
+      // vLLM starts answering HTTP only after the weights are loaded, so /health means ready.
+      startupProbe: { kind: 'http', path: '/health', port: 'http' },
+      readinessProbe: { kind: 'http', path: '/health', port: 'http' },
+      livenessProbe: { kind: 'http', path: '/health', port: 'http' },
+      metrics: { port: 'http', path: '/metrics' },
+      writablePaths: [{ path: '/tmp', sizeLimit: '10Gi' }, { path: '/dev/shm', medium: 'Memory', sizeLimit: o.sharedMemory ?? '2Gi' }],
+      scalingSignal: { metric: 'vllm:num_requests_waiting', description: 'requests waiting to be scheduled by the vLLM engine' },
+    };
+  }
+}

@@ -1,0 +1,77 @@
+import { Duration } from '../duration';
+import { Problems } from '../errors';
+import { StartupProbeOptions } from './props';
+
+/** Seconds between startup probes unless overridden. */
+export const STARTUP_PROBE_PERIOD_SECONDS = 10;
+/** Slack in the progress deadline for scheduling and the first readiness checks after load. */
+export const PROGRESS_DEADLINE_MARGIN_SECONDS = 60;
+/** Default time to pull an image onto a node. */
+export const DEFAULT_IMAGE_PULL_TIME = Duration.minutes(5);
+
+/**
+ * Every timeout derived from the one startup budget. The startup probe must let the model
+ * load; the rollout deadline must also let the image pull and the artifact download; an
+ * IaC tool's await timeout (Pulumi) and an autoscaler's scale-up stabilization use the same
+ * numbers, so no layer gives up before another.
+ */
+export interface StartupBudget {
+  /** Seconds the server takes to load the model (`modelLoadTime`). */
+  readonly modelLoadSeconds: number;
+  /** Seconds the artifact download may take (0 when nothing is fetched). */
+  readonly downloadSeconds: number;
+  /** Seconds to pull the image. */
+  readonly imagePullSeconds: number;
+  /** The startup probe's period and failure threshold; their product covers `modelLoadSeconds`. */
+  readonly startupProbe: { readonly periodSeconds: number; readonly failureThreshold: number };
+  /** Seconds from pod creation to ready in the worst accepted case: pull + download + load. */
+  readonly podReadySeconds: number;
+  /** The Deployment's `progressDeadlineSeconds`. */
+  readonly progressDeadlineSeconds: number;
+}
+
+/** What the budget is computed from. */
+export interface StartupBudgetInput {
+  readonly modelLoadTime: Duration;
+  readonly downloadSeconds: number;
+  readonly imagePullTime?: Duration;
+  readonly startupProbe?: StartupProbeOptions;
+  readonly progressDeadline?: Duration;
+}
+
+/**
+ * Computes the startup budget, recording a problem for any explicit override that would give up
+ * before the declared load time.
+ */
+export function startupBudget(input: StartupBudgetInput, problems?: Problems): StartupBudget {
+  const modelLoadSeconds = input.modelLoadTime.toSeconds();
+  const imagePullSeconds = (input.imagePullTime ?? DEFAULT_IMAGE_PULL_TIME).toSeconds();
+  const periodSeconds = input.startupProbe?.periodSeconds ?? STARTUP_PROBE_PERIOD_SECONDS;
+  const needed = Math.max(1, Math.ceil(modelLoadSeconds / periodSeconds));
+  const failureThreshold = input.startupProbe?.failureThreshold ?? needed;
+  if (problems && periodSeconds * failureThreshold < modelLoadSeconds) {
+    problems.add(
+      'startupProbe.failureThreshold',
+      failureThreshold,
+      `expected at least ${needed}: periodSeconds (${periodSeconds}) × failureThreshold must cover modelLoadTime (${modelLoadSeconds} s), or the kubelet kills the server while it loads`,
+    );
+  }
+  const podReadySeconds = imagePullSeconds + input.downloadSeconds + modelLoadSeconds;
+  const derivedDeadline = podReadySeconds + PROGRESS_DEADLINE_MARGIN_SECONDS;
+  const progressDeadlineSeconds = input.progressDeadline?.toSeconds() ?? derivedDeadline;
+  if (problems && input.progressDeadline && progressDeadlineSeconds < podReadySeconds) {
+    problems.add(
+      'progressDeadline',
+      input.progressDeadline,
+      `expected at least ${podReadySeconds} s: image pull (${imagePullSeconds} s) + download (${input.downloadSeconds} s) + modelLoadTime (${modelLoadSeconds} s), or every rollout of a healthy model is reported failed`,
+    );
+  }
+  return {
+    modelLoadSeconds,
+    downloadSeconds: input.downloadSeconds,
+    imagePullSeconds,
+    startupProbe: { periodSeconds, failureThreshold },
+    podReadySeconds,
+    progressDeadlineSeconds,
+  };
+}

@@ -1,0 +1,4 @@
+export * from './budget';
+export * from './props';
+export * from './render';
+export { CONFIG_MOUNT_PATH, SERVER_CONTAINER, restrictedSecurityContext } from './pod';

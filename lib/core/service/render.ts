@@ -1,0 +1,176 @@
+import { createHash } from 'crypto';
+import { Accelerator } from '../accelerator';
+import { ArtifactBinding } from '../artifact/artifact';
+import { Problems, ValidationError } from '../errors';
+import { KubeObject, Labels } from '../k8s-types';
+import { parseQuantity } from '../quantity';
+import { IRuntime, PortRole, RuntimeDefaults, RuntimeProfile } from '../runtime/contract';
+import { StartupBudget, startupBudget } from './budget';
+import { CONFIG_MOUNT_PATH, renderPodSpec, restrictedSecurityContext } from './pod';
+import { InferenceClients, ModelServiceProps } from './props';
+import { checkRuntimePorts, validateServiceProps } from './validate';
+
+/** The objects of one ModelService, each reachable for inspection and patching. */
+export interface RenderedModelService {
+  readonly name: string;
+  readonly deployment: KubeObject;
+  readonly service: KubeObject;
+  readonly serviceAccount: KubeObject;
+  readonly podDisruptionBudget: KubeObject;
+  readonly networkPolicy: KubeObject;
+  /** The runtime's generated config files, when it has any. */
+  readonly configMap?: KubeObject;
+  /** The timeouts derived from `modelLoadTime`. */
+  readonly budget: StartupBudget;
+  /** What the runtime contributed (ports, probes, metrics, scaling signal). */
+  readonly profile: RuntimeProfile;
+  /** Labels that select the service's pods. */
+  readonly selector: Labels;
+  /** Every object, in apply order. */
+  readonly objects: KubeObject[];
+}
+
+/** Where the props come from, for error messages and names. */
+export interface RenderContext {
+  /** Construct path (cdk8s) or resource name (Pulumi), quoted in error messages. */
+  readonly path: string;
+  /** The default `name` when props give none. */
+  readonly defaultName: string;
+}
+
+function isRuntime(value: unknown): value is IRuntime {
+  const r = value as IRuntime | undefined;
+  return typeof r === 'object' && r !== null && typeof r.validate === 'function' && typeof r.defaults === 'function' && typeof r.render === 'function';
+}
+
+/**
+ * Validates ModelService props and renders its Kubernetes objects as plain JSON.
+ *
+ * Both front ends call this one function, so cdk8s and Pulumi emit the same objects. Throws a
+ * {@link ValidationError} listing every problem; never returns an object the API server would
+ * reject.
+ */
+export function renderModelService(ctx: RenderContext, props: ModelServiceProps): RenderedModelService {
+  const problems = new Problems(ctx.path);
+  if (typeof props !== 'object' || props === null) throw new ValidationError([{ construct: ctx.path, prop: 'props', given: String(props), allowed: 'expected ModelServiceProps with at least a runtime' }]);
+  const name = props.name ?? ctx.defaultName;
+  validateServiceProps(problems, name, props);
+  if (!isRuntime(props.runtime)) {
+    problems.add('runtime', props.runtime, 'expected a runtime such as Runtime.torchServe({ model }), Runtime.triton(...), Runtime.vllm(...) or Runtime.custom(...)');
+    problems.throwIfAny();
+  }
+  const runtime = props.runtime;
+  const accelerator = props.accelerator instanceof Accelerator ? props.accelerator : undefined;
+  const gpus = accelerator && Number.isInteger(accelerator.count) && accelerator.count > 0 ? accelerator.count : 0;
+  const runtimeProblems = problems.at('runtime');
+  runtime.validate(runtimeProblems, gpus);
+  // Stop before binding: binding assumes valid options, and a half-valid set would add noise.
+  problems.throwIfAny();
+
+  const defaults: RuntimeDefaults = runtime.defaults(gpus, name);
+  const { uid, gid } = defaults.user;
+  const binding: ArtifactBinding = runtime.model
+    ? runtime.model.bind({ defaultImagePath: defaults.defaultImagePath, serverImage: defaults.image, serverHasHuggingFaceCli: defaults.hasHuggingFaceCli, securityContext: restrictedSecurityContext(uid, gid) })
+    : { modelPath: defaults.defaultImagePath, volumes: [], serverMounts: [], initContainers: [], fetchSeconds: 0, storageBytes: 0, serviceAccountAnnotations: {} };
+  if (runtime.model?.fetchesWithServerImage && !defaults.hasHuggingFaceCli) {
+    runtimeProblems.add('model.fetchImage', undefined, `expected an image with huggingface-cli to fetch the model: the ${runtime.kind} image has none`);
+  }
+  if (runtime.model) runtime.validateModelPath?.(binding.modelPath, runtimeProblems.at('model'));
+  const budget = startupBudget(
+    {
+      modelLoadTime: props.modelLoadTime ?? defaults.modelLoadTime,
+      downloadSeconds: binding.fetchSeconds,
+      ...(props.imagePullTime ? { imagePullTime: props.imagePullTime } : {}),
+      ...(props.startupProbe ? { startupProbe: props.startupProbe } : {}),
+      ...(props.progressDeadline ? { progressDeadline: props.progressDeadline } : {}),
+    },
+    problems,
+  );
+  const cpus = parseQuantity(props.resources?.cpu ?? '1') ?? 1;
+  const profile = runtime.render({ name, modelPath: binding.modelPath, ...(binding.source ? { modelSource: binding.source } : {}), gpus, cpus, configPath: CONFIG_MOUNT_PATH });
+  checkRuntimePorts(runtimeProblems, profile.ports);
+  const runtimeEnv = new Set(profile.env.map((e) => e.name));
+  for (const key of [...Object.keys(props.env ?? {}), ...Object.keys(props.secretEnv ?? {})]) {
+    if (runtimeEnv.has(key)) problems.add(`env.${key}`, key, `expected a name the ${runtime.kind} runtime does not set itself (it sets ${[...runtimeEnv].join(', ')})`);
+  }
+  problems.throwIfAny();
+
+  const selector: Labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'model-server' };
+  const labels: Labels = { ...props.labels, ...selector, 'app.kubernetes.io/managed-by': 'modelship', 'modelship.dev/runtime': runtime.kind };
+  const meta = (objectName: string, extra: Record<string, unknown> = {}) => ({ name: objectName, ...(props.namespace ? { namespace: props.namespace } : {}), labels, ...extra });
+
+  const configData = profile.configFiles;
+  const hasConfig = Object.keys(configData).length > 0;
+  const configMapName = `${name}-config`;
+  const configMap: KubeObject | undefined = hasConfig ? { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(configMapName), data: configData } : undefined;
+
+  const saAnnotations = { ...binding.serviceAccountAnnotations, ...props.serviceAccountAnnotations };
+  const serviceAccount: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: meta(name, Object.keys(saAnnotations).length ? { annotations: saAnnotations } : {}),
+    automountServiceAccountToken: false,
+  };
+
+  const podSpec = renderPodSpec({ props, serviceAccountName: name, image: defaults.image, profile, user: defaults.user, binding, ...(accelerator ? { accelerator: accelerator.requirements() } : {}), budget, ...(hasConfig ? { configMapName } : {}), selector });
+  // A hash of the config in the pod template rolls the pods when the config changes; a
+  // ConfigMap update alone would leave running servers on the old config.
+  const configHash = createHash('sha256').update(JSON.stringify(configData)).digest('hex').slice(0, 16);
+  const deployment: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta(name),
+    spec: {
+      replicas: props.replicas ?? 2,
+      revisionHistoryLimit: 5,
+      progressDeadlineSeconds: budget.progressDeadlineSeconds,
+      selector: { matchLabels: selector },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: props.maxSurge ?? 1 } },
+      template: {
+        metadata: { labels, ...(hasConfig ? { annotations: { 'modelship.dev/config-hash': configHash } } : {}) },
+        spec: podSpec,
+      },
+    },
+  };
+
+  const served = profile.ports.filter((p) => p.role !== PortRole.ADMIN);
+  const service: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(name),
+    spec: {
+      type: 'ClusterIP',
+      selector,
+      ports: served.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: 'TCP', appProtocol: p.role === PortRole.GRPC ? 'kubernetes.io/h2c' : 'http' })),
+    },
+  };
+
+  const podDisruptionBudget: KubeObject = {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: meta(name),
+    // One pod at a time; pods that never became ready may always be evicted so a broken
+    // rollout cannot block node drains.
+    spec: { maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+  };
+
+  const inference = profile.ports.filter((p) => p.role === PortRole.HTTP || p.role === PortRole.GRPC);
+  const clients = (props.inferenceClients ?? InferenceClients.any()).peers;
+  const monitoring = props.monitoringNamespace ?? 'monitoring';
+  const networkPolicy: KubeObject = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: meta(name),
+    spec: {
+      podSelector: { matchLabels: selector },
+      policyTypes: ['Ingress'],
+      ingress: [
+        { ...(clients ? { from: clients.map((c) => structuredClone(c)) } : {}), ports: inference.map((p) => ({ protocol: 'TCP', port: p.name })) },
+        ...(profile.metrics ? [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': monitoring } } }], ports: [{ protocol: 'TCP', port: profile.metrics.port }] }] : []),
+      ],
+    },
+  };
+
+  const objects = [serviceAccount, ...(configMap ? [configMap] : []), deployment, service, podDisruptionBudget, networkPolicy];
+  return { name, deployment, service, serviceAccount, podDisruptionBudget, networkPolicy, ...(configMap ? { configMap } : {}), budget, profile, selector, objects };
+}
