@@ -1,3 +1,4 @@
+import { checkTolerations } from './checks';
 import { Problems } from './errors';
 import { Toleration } from './k8s-types';
 
@@ -59,7 +60,7 @@ export interface AcceleratorRequirements {
 export class Accelerator {
   /** NVIDIA GPUs through the NVIDIA device plugin (whole GPUs or MIG slices). */
   public static nvidiaGpu(options: NvidiaGpuOptions = {}): Accelerator {
-    return new Accelerator(options);
+    return new Accelerator(options ?? {});
   }
 
   private constructor(private readonly options: NvidiaGpuOptions) {}
@@ -72,16 +73,17 @@ export class Accelerator {
   /** Records problems with these options under `prop`. */
   public validate(problems: Problems, prop: string): void {
     const p = problems.at(prop);
-    const { count, product, migProfile } = this.options;
+    const { count, product, migProfile, tolerations } = this.options;
     if (count !== undefined && !(Number.isInteger(count) && count >= 1)) {
       p.add('count', count, 'expected a positive integer number of GPUs (fractions of a GPU need a MIG profile)');
     }
     if (migProfile !== undefined && !MIG_PROFILES.includes(migProfile)) {
       p.add('migProfile', migProfile, `expected one of NVIDIA's MIG profiles: ${MIG_PROFILES.join(', ')}`);
     }
-    if (product !== undefined && !/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(product)) {
+    if (product !== undefined && !(typeof product === 'string' && /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(product))) {
       p.add('product', product, 'expected a node label value such as "NVIDIA-A10G" (letters, digits, "-", "_", ".", at most 63)');
     }
+    checkTolerations(p, 'tolerations', tolerations);
   }
 
   /** The pod-level requirements these options imply. */

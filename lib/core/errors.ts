@@ -38,11 +38,17 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
-  if (typeof value === 'object' && value !== null && 'toString' in value && value.toString !== Object.prototype.toString) {
-    return String(value);
+  // Arrays have their own toString (`["a"]` would print as `a`): JSON shows what was given.
+  if (typeof value === 'object' && !Array.isArray(value) && 'toString' in value && value.toString !== Object.prototype.toString) {
+    try {
+      return String(value);
+    } catch {
+      // a toString that throws or returns an object: fall through to JSON
+    }
   }
   try {
-    return JSON.stringify(value);
+    // JSON.stringify returns undefined for functions and symbols.
+    return JSON.stringify(value) ?? Object.prototype.toString.call(value);
   } catch {
     return Object.prototype.toString.call(value);
   }

@@ -76,6 +76,13 @@ export abstract class ModelImage {
   public abstract validate(problems: Problems, prop: string): void;
 }
 
+/** Records a problem unless `image` is undefined or a valid {@link ModelImage}. */
+export function checkImage(problems: Problems, prop: string, image: unknown): void {
+  if (image === undefined) return;
+  if (image instanceof ModelImage) image.validate(problems, prop);
+  else problems.add(prop, image, 'expected ModelImage.fromRegistry("<repository>:<version>") or ModelImage.fromRegistry("<repository>@sha256:<digest>")');
+}
+
 class RegistryImage extends ModelImage {
   public constructor(public readonly reference: string) {
     super();

@@ -1,6 +1,6 @@
 import { Duration } from '../duration';
 import { Problems } from '../errors';
-import { ModelImage } from '../image';
+import { checkImage, ModelImage } from '../image';
 import { Container, EnvVar, SecurityContext, Volume, VolumeMount } from '../k8s-types';
 import { formatMebibytes, Size } from '../quantity';
 import { shellCommand } from '../shell';
@@ -135,12 +135,12 @@ export abstract class ModelArtifact {
    * An S3 object (`s3://bucket/key/model.mar`) or prefix (`s3://bucket/key/`, synced whole).
    */
   public static fromS3(uri: string, options: ObjectStoreOptions = {}): ModelArtifact {
-    return new FetchedArtifact('s3', uri, options, options.sha256);
+    return new FetchedArtifact('s3', uri, options, options?.sha256);
   }
 
   /** A Google Cloud Storage object (`gs://bucket/model.mar`) or prefix (`gs://bucket/model/`). */
   public static fromGcs(uri: string, options: ObjectStoreOptions = {}): ModelArtifact {
-    return new FetchedArtifact('gs', uri, options, options.sha256);
+    return new FetchedArtifact('gs', uri, options, options?.sha256);
   }
 
   /**
@@ -158,7 +158,7 @@ export abstract class ModelArtifact {
 
   /** A model on an existing PersistentVolumeClaim (e.g. ReadOnlyMany), mounted read-only. */
   public static fromPersistentVolumeClaim(claimName: string, options: PersistentVolumeClaimOptions = {}): ModelArtifact {
-    return new ClaimArtifact(claimName, options);
+    return new ClaimArtifact(claimName, options ?? {});
   }
 
   /** Whether the model is fetched at pod start (and so needs a download budget). */
@@ -237,8 +237,12 @@ abstract class DownloadingArtifact extends ModelArtifact {
     if (downloadTime !== undefined && !(downloadTime instanceof Duration && downloadTime.isValid() && downloadTime.toMilliseconds() > 0)) {
       problems.add(`${prop}.downloadTime`, downloadTime, 'expected a positive Duration');
     }
-    credentials?.validate(problems, `${prop}.credentials`);
-    fetchImage?.validate(problems, `${prop}.fetchImage`);
+    if (credentials !== undefined && !(credentials instanceof ArtifactCredentials)) {
+      problems.add(`${prop}.credentials`, credentials, 'expected ArtifactCredentials.fromSecret(...) or ArtifactCredentials.fromServiceAccountAnnotations(...)');
+    } else {
+      credentials?.validate(problems, `${prop}.credentials`);
+    }
+    checkImage(problems, `${prop}.fetchImage`, fetchImage);
   }
 
   /** The shell script that downloads into {@link MODEL_MOUNT_PATH} and verifies. */
@@ -273,7 +277,10 @@ abstract class DownloadingArtifact extends ModelArtifact {
       imagePullPolicy: 'IfNotPresent',
       command: ['/bin/sh', '-c', ['set -eu', ...this.script()].join('\n')],
       env,
-      resources: { requests: { cpu: '250m', memory: '512Mi', ...ephemeral }, limits: { memory: '1Gi', ...ephemeral } },
+      // No ephemeral-storage limit: the kubelet would take it as the whole pod's limit (init
+      // limits are maxed with the containers' sum) and evict the server once the model plus its
+      // logs and scratch outgrow a limit sized for the model alone. The volume's sizeLimit bounds the download.
+      resources: { requests: { cpu: '250m', memory: '512Mi', ...ephemeral }, limits: { memory: '1Gi' } },
       volumeMounts: [
         { name: MODEL_VOLUME, mountPath: MODEL_MOUNT_PATH },
         { name: FETCH_TMP_VOLUME, mountPath: '/tmp' },
@@ -318,8 +325,12 @@ class FetchedArtifact extends DownloadingArtifact {
   private get isPrefix(): boolean {
     return this.scheme !== 'https' && typeof this.uri === 'string' && this.uri.endsWith('/');
   }
+  /** The URI without an HTTPS query or fragment (a presigned URL's signature is not part of the file name). */
+  private get path(): string {
+    return this.scheme === 'https' ? this.uri.split(/[?#]/)[0]! : this.uri;
+  }
   private get isArchive(): boolean {
-    return this.scheme === 'https' && typeof this.uri === 'string' && ARCHIVE.test(this.uri.split(/[?#]/)[0]!);
+    return this.scheme === 'https' && typeof this.uri === 'string' && ARCHIVE.test(this.path);
   }
 
   public validate(problems: Problems, prop: string): void {
@@ -345,7 +356,7 @@ class FetchedArtifact extends DownloadingArtifact {
   }
 
   protected modelPath(): string {
-    return this.isPrefix || this.isArchive ? MODEL_MOUNT_PATH : `${MODEL_MOUNT_PATH}/${baseName(this.uri)}`;
+    return this.isPrefix || this.isArchive ? MODEL_MOUNT_PATH : `${MODEL_MOUNT_PATH}/${baseName(this.path)}`;
   }
   protected sourceUrl(): string {
     return this.uri;

@@ -72,6 +72,9 @@ class WorkloadIdentityCredentials extends ArtifactCredentials {
     const p = problems.at(prop);
     const keys = Object.keys(this.annotations ?? {});
     if (keys.length === 0) p.add('annotations', this.annotations, 'expected at least one ServiceAccount annotation');
-    for (const key of keys) if (!isLabelKey(key)) p.add(`annotations.${key}`, key, NAME_RULES.labelKey);
+    for (const key of keys) {
+      if (!isLabelKey(key)) p.add(`annotations.${key}`, key, NAME_RULES.labelKey);
+      if (typeof this.annotations[key] !== 'string') p.add(`annotations.${key}`, this.annotations[key], 'expected a string value');
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { ModelArtifact } from '../artifact/artifact';
-import { checkInteger } from '../checks';
+import { checkDuration, checkInteger, isPlainObject, listItems } from '../checks';
 import { Duration } from '../duration';
 import { Problems } from '../errors';
 import { ModelImage } from '../image';
@@ -98,7 +98,8 @@ export class CustomRuntime implements IRuntime {
   }
 
   private get ports(): RuntimePort[] {
-    return (this.options.ports ?? [{ name: 'http', port: 8080 }]).map((p) => ({ name: p.name, port: p.port, role: p.role ?? PortRole.HTTP }));
+    const ports = Array.isArray(this.options.ports) ? this.options.ports : [{ name: 'http', port: 8080 }];
+    return ports.filter(isPlainObject).map((p) => ({ name: p.name, port: p.port, role: p.role ?? PortRole.HTTP }));
   }
 
   public validate(problems: Problems): void {
@@ -109,11 +110,15 @@ export class CustomRuntime implements IRuntime {
       if (o.model instanceof ModelArtifact) o.model.validate(problems, 'model');
       else problems.add('model', o.model, 'expected a ModelArtifact');
     }
-    const ports = o.ports ?? [];
-    if (o.ports !== undefined && ports.length === 0) problems.add('ports', ports, 'expected at least one port with role PortRole.HTTP');
+    const ports = listItems(problems, 'ports', o.ports, 'expected an array of { name, port, role? }') as CustomPort[];
+    if (Array.isArray(o.ports) && ports.length === 0) problems.add('ports', ports, 'expected at least one port with role PortRole.HTTP');
     const names = new Set<string>();
     const numbers = new Set<number>();
     ports.forEach((p, i) => {
+      if (!isPlainObject(p)) {
+        problems.add(`ports[${i}]`, p, 'expected a port such as { name: "http", port: 8080 }');
+        return;
+      }
       if (!isPortName(p.name)) problems.add(`ports[${i}].name`, p.name, NAME_RULES.port);
       else if (names.has(p.name)) problems.add(`ports[${i}].name`, p.name, 'expected a name not used by another port');
       names.add(p.name);
@@ -123,15 +128,15 @@ export class CustomRuntime implements IRuntime {
       if (p.role !== undefined && !Object.values(PortRole).includes(p.role)) problems.add(`ports[${i}].role`, p.role, `expected one of ${Object.values(PortRole).join(', ')}`);
     });
     const http = this.ports.filter((p) => p.role === PortRole.HTTP).length;
-    if (o.ports !== undefined && ports.length > 0 && http !== 1) problems.add('ports', ports.map((p) => `${p.name}:${p.role ?? 'http'}`).join(', '), `expected exactly one port with role PortRole.HTTP (found ${http})`);
-    if (this.ports.filter((p) => p.role === PortRole.METRICS).length > 1) problems.add('ports', ports.map((p) => p.name).join(', '), 'expected at most one port with role PortRole.METRICS');
+    if (ports.length > 0 && http !== 1) problems.add('ports', this.ports.map((p) => `${p.name}:${p.role}`).join(', '), `expected exactly one port with role PortRole.HTTP (found ${http})`);
+    if (this.ports.filter((p) => p.role === PortRole.METRICS).length > 1) problems.add('ports', this.ports.map((p) => p.name).join(', '), 'expected at most one port with role PortRole.METRICS');
     for (const key of ['healthPath', 'readinessPath', 'metricsPath'] as const) {
       const path = o[key];
       if (path !== undefined && !(typeof path === 'string' && PATH.test(path))) problems.add(key, path, 'expected an absolute URL path such as "/healthz"');
     }
     checkInteger(problems, 'runAsUser', o.runAsUser, 1, 2 ** 31 - 1);
     checkInteger(problems, 'runAsGroup', o.runAsGroup, 1, 2 ** 31 - 1);
-    (o.writablePaths ?? []).forEach((path, i) => {
+    listItems(problems, 'writablePaths', o.writablePaths, 'expected an array of absolute directories').forEach((path, i) => {
       if (!(typeof path === 'string' && path.startsWith('/') && path !== '/' && !path.split('/').includes('..'))) {
         problems.add(`writablePaths[${i}]`, path, 'expected an absolute directory other than "/", without ".."');
       }
@@ -140,6 +145,7 @@ export class CustomRuntime implements IRuntime {
       const v = o[key];
       if (v !== undefined && !(Array.isArray(v) && v.every((s) => typeof s === 'string'))) problems.add(key, v, 'expected an array of strings');
     }
+    checkDuration(problems, 'defaultModelLoadTime', o.defaultModelLoadTime, 1, 24 * 3600);
     if (o.scalingMetric !== undefined && !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(o.scalingMetric)) problems.add('scalingMetric', o.scalingMetric, 'expected a Prometheus metric name');
   }
 

@@ -1,8 +1,8 @@
 import { ModelArtifact } from '../artifact/artifact';
-import { checkDuration, checkInteger } from '../checks';
+import { checkDuration, checkInteger, checkOneOf, isPlainObject, mapEntries } from '../checks';
 import { Duration } from '../duration';
 import { Problems } from '../errors';
-import { ModelImage } from '../image';
+import { checkImage, ModelImage } from '../image';
 import { IRuntime, PortRole, RuntimeDefaults, RuntimeProfile, RuntimeRenderContext } from './contract';
 
 /** Which versions under the model's base path TensorFlow Serving loads. */
@@ -115,37 +115,41 @@ export class TensorFlowServingRuntime implements IRuntime {
     const o = this.options;
     if (!(o.model instanceof ModelArtifact)) problems.add('model', o.model, 'expected a ModelArtifact holding a SavedModel base path with integer version directories');
     else o.model.validate(problems, 'model');
-    o.image?.validate(problems, 'image');
+    checkImage(problems, 'image', o.image);
     if (o.modelName !== undefined && !(typeof o.modelName === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(o.modelName))) {
       problems.add('modelName', o.modelName, 'expected letters, digits, "_", "-" and ".", starting with a letter or digit');
     }
-    const policy = o.versionPolicy;
-    if (policy !== undefined && !(policy instanceof VersionPolicy)) problems.add('versionPolicy', policy, 'expected VersionPolicy.latest(n), VersionPolicy.all() or VersionPolicy.specific([...])');
+    if (o.versionPolicy !== undefined && !(o.versionPolicy instanceof VersionPolicy)) problems.add('versionPolicy', o.versionPolicy, 'expected VersionPolicy.latest(n), VersionPolicy.all() or VersionPolicy.specific([...])');
+    const policy = o.versionPolicy instanceof VersionPolicy ? o.versionPolicy : undefined;
     if (policy?.kind === 'latest') checkInteger(problems, 'versionPolicy.count', policy.count, 1);
-    if (policy?.kind === 'specific') {
+    if (policy?.kind === 'specific' && !Array.isArray(policy.versions)) problems.add('versionPolicy.versions', policy.versions, 'expected an array of version numbers');
+    else if (policy?.kind === 'specific') {
       if (policy.versions.length === 0) problems.add('versionPolicy.versions', policy.versions, 'expected at least one version');
       policy.versions.forEach((v, i) => checkInteger(problems, `versionPolicy.versions[${i}]`, v, 0));
     }
-    for (const [label, version] of Object.entries(o.versionLabels ?? {})) {
+    for (const [label, version] of mapEntries(problems, 'versionLabels', o.versionLabels, 'expected an object of label → version number') as [string, number][]) {
       if (!/^[a-zA-Z0-9_]+$/.test(label)) problems.add(`versionLabels.${label}`, label, 'expected a label of letters, digits and "_"');
       checkInteger(problems, `versionLabels.${label}`, version, 0);
-      if (policy?.kind === 'specific' && !policy.versions.includes(version)) {
+      if (policy?.kind === 'specific' && Array.isArray(policy.versions) && !policy.versions.includes(version)) {
         problems.add(`versionLabels.${label}`, version, `expected one of the served versions ${policy.versions.join(', ')}: TF Serving only labels loaded versions`);
-      } else if (policy === undefined || policy.kind === 'latest') {
+      } else if (o.versionPolicy === undefined || policy?.kind === 'latest') {
         problems.add(`versionLabels.${label}`, version, 'expected VersionPolicy.specific([...]) or VersionPolicy.all(): labels need their versions loaded, and "latest" picks versions at run time');
       }
     }
+    checkOneOf(problems, 'grpc', o.grpc, [true, false]);
     const b = o.batching;
-    if (b !== undefined) {
+    if (b !== undefined && !isPlainObject(b)) problems.add('batching', b, 'expected { maxBatchSize, ... }');
+    else if (b !== undefined) {
       const p = problems.at('batching');
       if (b.maxBatchSize === undefined) p.add('maxBatchSize', undefined, 'expected a positive integer');
       checkInteger(p, 'maxBatchSize', b.maxBatchSize, 1);
       checkInteger(p, 'maxEnqueuedBatches', b.maxEnqueuedBatches, 1);
       checkInteger(p, 'numBatchThreads', b.numBatchThreads, 1);
       checkDuration(p, 'batchTimeout', b.batchTimeout, 0, 60);
+      checkOneOf(p, 'padVariableLengthInputs', b.padVariableLengthInputs, [true, false]);
       const sizes = b.allowedBatchSizes;
       if (sizes !== undefined) {
-        const increasing = sizes.every((s, i) => Number.isInteger(s) && s >= 1 && (i === 0 || s > sizes[i - 1]!));
+        const increasing = Array.isArray(sizes) && sizes.every((s, i) => Number.isInteger(s) && s >= 1 && (i === 0 || s > sizes[i - 1]!));
         if (!increasing || sizes.length === 0 || sizes[sizes.length - 1] !== b.maxBatchSize) {
           p.add('allowedBatchSizes', sizes, `expected increasing positive integers ending with maxBatchSize (${b.maxBatchSize})`);
         }

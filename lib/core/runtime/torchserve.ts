@@ -1,8 +1,8 @@
 import { ModelArtifact } from '../artifact/artifact';
-import { checkDuration, checkInteger } from '../checks';
+import { checkDuration, checkInteger, checkOneOf } from '../checks';
 import { Duration } from '../duration';
 import { Problems } from '../errors';
-import { ModelImage } from '../image';
+import { checkImage, ModelImage } from '../image';
 import { regexEscape } from '../shell';
 import { IRuntime, PortRole, RuntimeDefaults, RuntimeProfile, RuntimeRenderContext } from './contract';
 
@@ -85,7 +85,7 @@ export class TorchServeRuntime implements IRuntime {
     const o = this.options;
     if (!(o.model instanceof ModelArtifact)) problems.add('model', o.model, 'expected a ModelArtifact holding a .mar archive, e.g. ModelArtifact.fromS3("s3://bucket/fraud.mar")');
     else o.model.validate(problems, 'model');
-    o.image?.validate(problems, 'image');
+    checkImage(problems, 'image', o.image);
     if (o.modelName !== undefined && !(typeof o.modelName === 'string' && /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/.test(o.modelName))) {
       problems.add('modelName', o.modelName, 'expected a TorchServe model name: a letter, then letters, digits, "_", "-" or "."');
     }
@@ -97,6 +97,7 @@ export class TorchServeRuntime implements IRuntime {
     checkInteger(problems, 'jobQueueSize', o.jobQueueSize, 1);
     checkDuration(problems, 'maxBatchDelay', o.maxBatchDelay, 0, 60);
     checkDuration(problems, 'responseTimeout', o.responseTimeout, 1);
+    checkOneOf(problems, 'grpc', o.grpc, [true, false]);
   }
 
   public validateModelPath(modelPath: string, problems: Problems): void {
@@ -137,7 +138,9 @@ export class TorchServeRuntime implements IRuntime {
     };
     // Models load from the local store only; the source URL is allowed too so the archive's
     // provenance is the only origin TorchServe would ever accept.
-    const allowed = [`file://${regexEscape(store)}/.*`, ...(ctx.modelSource ? [`^${regexEscape(ctx.modelSource)}$`] : [])];
+    // TorchServe splits allowed_urls on ",", so a literal comma is written as \x2c (Java and JS regex).
+    const literal = (value: string) => regexEscape(value).replace(/,/g, '\\x2c');
+    const allowed = [`file://${literal(store)}/.*`, ...(ctx.modelSource ? [`^${literal(ctx.modelSource)}$`] : [])];
     const grpcBind = o.grpc ? '0.0.0.0' : '127.0.0.1';
     const properties = [
       `inference_address=http://0.0.0.0:${PORTS.inference}`,

@@ -1,7 +1,8 @@
 import { ModelArtifact } from '../artifact/artifact';
+import { checkOneOf } from '../checks';
 import { Duration } from '../duration';
 import { Problems } from '../errors';
-import { ModelImage } from '../image';
+import { checkImage, ModelImage } from '../image';
 import { IRuntime, PortRole, RuntimeDefaults, RuntimeProfile, RuntimeRenderContext } from './contract';
 
 /** Options for {@link Runtime.triton}. */
@@ -40,7 +41,8 @@ export class TritonRuntime implements IRuntime {
     const o = this.options;
     if (!(o.model instanceof ModelArtifact)) problems.add('model', o.model, 'expected a ModelArtifact holding a Triton model repository');
     else o.model.validate(problems, 'model');
-    o.image?.validate(problems, 'image');
+    checkImage(problems, 'image', o.image);
+    checkOneOf(problems, 'grpc', o.grpc, [true, false]);
   }
 
   public validateModelPath(modelPath: string, problems: Problems): void {

@@ -2,7 +2,7 @@ import { ModelArtifact } from '../artifact/artifact';
 import { checkInteger } from '../checks';
 import { Duration } from '../duration';
 import { Problems } from '../errors';
-import { ModelImage } from '../image';
+import { checkImage, ModelImage } from '../image';
 import { IRuntime, PortRole, RuntimeDefaults, RuntimeProfile, RuntimeRenderContext } from './contract';
 
 /** Options for {@link Runtime.vllm}. */
@@ -61,7 +61,7 @@ export class VllmRuntime implements IRuntime {
     const o = this.options;
     if (!(o.model instanceof ModelArtifact)) problems.add('model', o.model, 'expected a ModelArtifact, e.g. ModelArtifact.fromHuggingFace("org/model", { revision: "<40-hex commit>" })');
     else o.model.validate(problems, 'model');
-    o.image?.validate(problems, 'image');
+    checkImage(problems, 'image', o.image);
     if (o.servedModelName !== undefined && !(typeof o.servedModelName === 'string' && /^[A-Za-z0-9][A-Za-z0-9_./-]{0,127}$/.test(o.servedModelName))) {
       problems.add('servedModelName', o.servedModelName, 'expected letters, digits, "_", "-", "." and "/"');
     }
@@ -72,7 +72,7 @@ export class VllmRuntime implements IRuntime {
     checkInteger(problems, 'maxModelLen', o.maxModelLen, 1);
     const u = o.gpuMemoryUtilization;
     if (u !== undefined && !(typeof u === 'number' && u > 0 && u <= 1)) problems.add('gpuMemoryUtilization', u, 'expected a fraction greater than 0 and at most 1');
-    if (o.sharedMemory !== undefined && !/^[0-9]+(Mi|Gi)$/.test(o.sharedMemory)) problems.add('sharedMemory', o.sharedMemory, 'expected a size in Mi or Gi such as "2Gi"');
+    if (o.sharedMemory !== undefined && !/^[1-9][0-9]*(Mi|Gi)$/.test(o.sharedMemory)) problems.add('sharedMemory', o.sharedMemory, 'expected a positive size in Mi or Gi such as "2Gi"');
   }
 
   public defaults(_gpus: number, name: string): RuntimeDefaults {

@@ -6,6 +6,8 @@ import { StartupProbeOptions } from './props';
 export const STARTUP_PROBE_PERIOD_SECONDS = 10;
 /** Slack in the progress deadline for scheduling and the first readiness checks after load. */
 export const PROGRESS_DEADLINE_MARGIN_SECONDS = 60;
+/** Longest progress deadline accepted (the largest Duration an IaC await timer can hold, in seconds). */
+export const MAX_PROGRESS_DEADLINE_SECONDS = Math.floor(2 ** 31 / 1000);
 /** Default time to pull an image onto a node. */
 export const DEFAULT_IMAGE_PULL_TIME = Duration.minutes(5);
 
@@ -64,6 +66,13 @@ export function startupBudget(input: StartupBudgetInput, problems?: Problems): S
       'progressDeadline',
       input.progressDeadline,
       `expected at least ${podReadySeconds} s: image pull (${imagePullSeconds} s) + download (${input.downloadSeconds} s) + modelLoadTime (${modelLoadSeconds} s), or every rollout of a healthy model is reported failed`,
+    );
+  }
+  if (problems && !input.progressDeadline && derivedDeadline > MAX_PROGRESS_DEADLINE_SECONDS) {
+    problems.add(
+      'progressDeadline',
+      undefined,
+      `expected the derived deadline, image pull (${imagePullSeconds} s) + download (${input.downloadSeconds} s) + modelLoadTime (${modelLoadSeconds} s) + ${PROGRESS_DEADLINE_MARGIN_SECONDS} s = ${derivedDeadline} s, to be at most ${MAX_PROGRESS_DEADLINE_SECONDS} s: declare shorter times`,
     );
   }
   return {

@@ -56,7 +56,15 @@ export function renderPodSpec(input: PodInput): PodSpec {
   const { uid, gid } = input.user;
   const cpu = props.resources?.cpu ?? '1';
   const memory = props.resources?.memory ?? '2Gi';
-  const scratch = profile.writablePaths.map((w) => ({ ...w, volume: scratchVolumeName(w.path) }));
+  // Distinct paths can share a slug (`/a/b`, `/a-b`) or a truncated prefix; volume names must be unique.
+  const used = new Set<string>();
+  const scratch = profile.writablePaths.map((w) => {
+    const base = scratchVolumeName(w.path);
+    let volume = base;
+    for (let n = 2; used.has(volume); n++) volume = `${base.slice(0, 62 - String(n).length).replace(/-+$/, '')}-${n}`;
+    used.add(volume);
+    return { ...w, volume };
+  });
   const scratchBytes = scratch.reduce((sum, w) => sum + (w.medium ? 0 : parseQuantity(w.sizeLimit ?? '0') ?? 0), 0);
   const ephemeral = binding.storageBytes + scratchBytes;
 

@@ -8,7 +8,7 @@ import { IRuntime, PortRole, RuntimeDefaults, RuntimeProfile } from '../runtime/
 import { StartupBudget, startupBudget } from './budget';
 import { CONFIG_MOUNT_PATH, renderPodSpec, restrictedSecurityContext } from './pod';
 import { InferenceClients, ModelServiceProps } from './props';
-import { checkRuntimePorts, validateServiceProps } from './validate';
+import { checkRuntimePorts, checkWritablePaths, validateServiceProps } from './validate';
 
 /** The objects of one ModelService, each reachable for inspection and patching. */
 export interface RenderedModelService {
@@ -89,9 +89,13 @@ export function renderModelService(ctx: RenderContext, props: ModelServiceProps)
   const cpus = parseQuantity(props.resources?.cpu ?? '1') ?? 1;
   const profile = runtime.render({ name, modelPath: binding.modelPath, ...(binding.source ? { modelSource: binding.source } : {}), gpus, cpus, configPath: CONFIG_MOUNT_PATH });
   checkRuntimePorts(runtimeProblems, profile.ports);
+  const otherMounts = [...binding.serverMounts.map((m) => m.mountPath), ...(Object.keys(profile.configFiles).length ? [CONFIG_MOUNT_PATH] : [])];
+  checkWritablePaths(runtimeProblems, profile.writablePaths, otherMounts);
   const runtimeEnv = new Set(profile.env.map((e) => e.name));
-  for (const key of [...Object.keys(props.env ?? {}), ...Object.keys(props.secretEnv ?? {})]) {
-    if (runtimeEnv.has(key)) problems.add(`env.${key}`, key, `expected a name the ${runtime.kind} runtime does not set itself (it sets ${[...runtimeEnv].join(', ')})`);
+  for (const prop of ['env', 'secretEnv'] as const) {
+    for (const key of Object.keys(props[prop] ?? {})) {
+      if (runtimeEnv.has(key)) problems.add(`${prop}.${key}`, key, `expected a name the ${runtime.kind} runtime does not set itself (it sets ${[...runtimeEnv].join(', ')})`);
+    }
   }
   problems.throwIfAny();
 

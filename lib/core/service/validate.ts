@@ -1,41 +1,29 @@
 import { Accelerator } from '../accelerator';
-import { checkDuration, checkInteger } from '../checks';
+import { checkDuration, checkInteger, checkTolerations, isPlainObject, mapEntries } from '../checks';
 import { Duration } from '../duration';
 import { Problems } from '../errors';
-import { Toleration } from '../k8s-types';
 import { isDnsLabel, isDnsSubdomain, isEnvName, isLabelKey, isLabelValue, isPortName, isServiceName, NAME_RULES } from '../names';
 import { isQuantity, parseQuantity } from '../quantity';
-import { RuntimePort } from '../runtime/contract';
-import { InferenceClients, ModelServiceProps, TopologySpread } from './props';
+import { RuntimePort, WritablePath } from '../runtime/contract';
+import { MAX_PROGRESS_DEADLINE_SECONDS } from './budget';
+import { InferenceClients, ModelServiceProps, ResourceProps, TopologySpread } from './props';
 
 /** Label keys modelship sets on every object; user labels may not override them. */
 export const RESERVED_LABEL_KEYS = ['app.kubernetes.io/name', 'app.kubernetes.io/component', 'app.kubernetes.io/managed-by', 'modelship.dev/runtime'];
 
-const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+const STRING_MAP = 'expected an object of string keys to string values';
 
-function checkLabels(problems: Problems, prop: string, labels: Record<string, string> | undefined, reserved: readonly string[] = []): void {
-  for (const [key, value] of Object.entries(labels ?? {})) {
+function checkLabels(problems: Problems, prop: string, labels: unknown, reserved: readonly string[] = []): void {
+  for (const [key, value] of mapEntries(problems, prop, labels, STRING_MAP) as [string, string][]) {
     if (!isLabelKey(key)) problems.add(`${prop}.${key}`, key, NAME_RULES.labelKey);
     if (!isLabelValue(value)) problems.add(`${prop}.${key}`, value, NAME_RULES.labelValue);
     if (reserved.includes(key)) problems.add(`${prop}.${key}`, value, `expected a key other than ${reserved.join(', ')}: modelship sets these to select the service's pods`);
   }
 }
 
-function checkTolerations(problems: Problems, tolerations: Toleration[] | undefined): void {
-  (tolerations ?? []).forEach((t, i) => {
-    const p = problems.at(`tolerations[${i}]`);
-    if (t.key !== undefined && !isLabelKey(t.key)) p.add('key', t.key, NAME_RULES.labelKey);
-    if (t.operator !== undefined && t.operator !== 'Exists' && t.operator !== 'Equal') p.add('operator', t.operator, 'expected "Exists" or "Equal"');
-    if (t.operator === 'Exists' && t.value) p.add('value', t.value, 'expected no value with operator "Exists"');
-    if (t.key === undefined && t.operator !== 'Exists') p.add('operator', t.operator, 'expected "Exists" when no key is given (a toleration of every taint)');
-    if (t.value !== undefined && !isLabelValue(t.value)) p.add('value', t.value, NAME_RULES.labelValue);
-    if (t.effect !== undefined && !EFFECTS.includes(t.effect)) p.add('effect', t.effect, `expected one of ${EFFECTS.join(', ')}`);
-    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') p.add('tolerationSeconds', t.tolerationSeconds, 'expected only with effect "NoExecute"');
-  });
-}
-
 function checkResources(problems: Problems, props: ModelServiceProps): void {
-  const r = props.resources ?? {};
+  if (props.resources !== undefined && !isPlainObject(props.resources)) problems.add('resources', props.resources, 'expected { cpu?, memory?, cpuLimit?, memoryLimit? }');
+  const r: ResourceProps = isPlainObject(props.resources) ? props.resources : {};
   const p = problems.at('resources');
   const pairs = [
     ['cpu', r.cpu, 'cpuLimit', r.cpuLimit, 'a CPU quantity such as "500m" or "2"'],
@@ -70,9 +58,41 @@ export function checkRuntimePorts(problems: Problems, ports: readonly RuntimePor
   if (ports.filter((p) => p.role === 'http').length !== 1) problems.add('ports', ports.map((p) => p.name).join(', '), 'expected exactly one HTTP inference port');
 }
 
+/**
+ * Checks the peers of InferenceClients: an empty `namespaces()` would render `from: []`, which a
+ * NetworkPolicy reads as "every source", and a bad name or label would never match (or be rejected).
+ */
+function checkInferenceClients(problems: Problems, clients: InferenceClients): void {
+  const peers = clients.peers;
+  if (peers === undefined) return;
+  if (peers.length === 0) problems.add('inferenceClients', [], 'expected at least one namespace: an empty list would admit every source');
+  for (const peer of peers) {
+    const namespace = (peer.namespaceSelector as { matchLabels?: Record<string, unknown> } | undefined)?.matchLabels?.['kubernetes.io/metadata.name'];
+    if (peer.namespaceSelector !== undefined && !isDnsLabel(namespace as string)) problems.add('inferenceClients.namespaces', namespace, NAME_RULES.label);
+    if (peer.podSelector !== undefined) checkLabels(problems, 'inferenceClients.podLabels', (peer.podSelector as { matchLabels?: unknown }).matchLabels);
+  }
+}
+
+/**
+ * Generic checks of the directories a runtime writes, so a user-written IRuntime (or a custom
+ * runtime's `writablePaths`) cannot mount two volumes at one path, which the API server rejects.
+ */
+export function checkWritablePaths(problems: Problems, paths: readonly WritablePath[], otherMounts: readonly string[]): void {
+  const normalize = (path: string) => path.replace(/\/+$/, '') || '/';
+  const seen = new Set(otherMounts.map(normalize));
+  paths.forEach((w, i) => {
+    const path = normalize(w.path);
+    if (seen.has(path)) problems.add(`writablePaths[${i}]`, w.path, `expected a directory not mounted already (${[...seen].join(', ')})`);
+    seen.add(path);
+  });
+}
+
 /** Checks every prop of a ModelService that does not depend on the runtime, recording all problems. */
 export function validateServiceProps(problems: Problems, name: string, props: ModelServiceProps): void {
-  if (!isServiceName(name)) problems.add('name', name, NAME_RULES.service);
+  if (!isServiceName(name)) {
+    const fromId = props.name === undefined ? ' (the name defaults to the construct id; set props.name to keep the id)' : '';
+    problems.add('name', name, `${NAME_RULES.service}${fromId}`);
+  }
   if (props.namespace !== undefined && !isDnsLabel(props.namespace)) problems.add('namespace', props.namespace, NAME_RULES.label);
   checkInteger(problems, 'replicas', props.replicas, 0, 10_000);
   checkResources(problems, props);
@@ -82,32 +102,44 @@ export function validateServiceProps(problems: Problems, name: string, props: Mo
   }
   checkDuration(problems, 'modelLoadTime', props.modelLoadTime, 1, 24 * 3600);
   checkDuration(problems, 'imagePullTime', props.imagePullTime, 0, 24 * 3600);
-  checkDuration(problems, 'progressDeadline', props.progressDeadline, 1, 2 ** 31 / 1000);
+  checkDuration(problems, 'progressDeadline', props.progressDeadline, 1, MAX_PROGRESS_DEADLINE_SECONDS);
   checkDuration(problems, 'terminationGracePeriod', props.terminationGracePeriod, 1, 24 * 3600);
   checkDuration(problems, 'preStopDrain', props.preStopDrain, 0, 24 * 3600);
   const grace = props.terminationGracePeriod ?? Duration.seconds(60);
   const drain = props.preStopDrain ?? Duration.seconds(15);
-  if (grace instanceof Duration && drain instanceof Duration && drain.toMilliseconds() >= grace.toMilliseconds()) {
+  // Compared as rendered (whole seconds, rounded up): 1.2 s of drain and a 1.5 s grace period both become 2.
+  if (grace instanceof Duration && drain instanceof Duration && grace.isValid() && drain.isValid() && drain.toSeconds() >= grace.toSeconds()) {
     problems.add('preStopDrain', drain, `expected less than terminationGracePeriod (${grace.toSeconds()} s), leaving the server time to finish in-flight requests after the drain`);
   }
+  if (props.startupProbe !== undefined && !isPlainObject(props.startupProbe)) problems.add('startupProbe', props.startupProbe, 'expected { periodSeconds?, failureThreshold? }');
   checkInteger(problems, 'startupProbe.periodSeconds', props.startupProbe?.periodSeconds, 1, 3600);
-  checkInteger(problems, 'startupProbe.failureThreshold', props.startupProbe?.failureThreshold, 1);
+  checkInteger(problems, 'startupProbe.failureThreshold', props.startupProbe?.failureThreshold, 1, 2 ** 31 - 1);
   checkLabels(problems, 'nodeSelector', props.nodeSelector);
-  checkTolerations(problems, props.tolerations);
+  checkTolerations(problems, 'tolerations', props.tolerations);
   if (props.spread !== undefined && !(props.spread instanceof TopologySpread)) problems.add('spread', props.spread, 'expected TopologySpread.zonesAndNodes(), .nodes() or .none()');
   if (props.inferenceClients !== undefined && !(props.inferenceClients instanceof InferenceClients)) {
     problems.add('inferenceClients', props.inferenceClients, 'expected InferenceClients.any(), .namespaces(...) or .podsWithLabels({...})');
+  } else if (props.inferenceClients !== undefined) {
+    checkInferenceClients(problems, props.inferenceClients);
   }
   if (props.priorityClassName !== undefined && !isDnsSubdomain(props.priorityClassName)) problems.add('priorityClassName', props.priorityClassName, NAME_RULES.subdomain);
-  for (const key of Object.keys(props.env ?? {})) if (!isEnvName(key)) problems.add(`env.${key}`, key, NAME_RULES.env);
-  for (const [key, ref] of Object.entries(props.secretEnv ?? {})) {
+  const env = mapEntries(problems, 'env', props.env, STRING_MAP);
+  for (const [key, value] of env) {
+    if (!isEnvName(key)) problems.add(`env.${key}`, key, NAME_RULES.env);
+    if (typeof value !== 'string') problems.add(`env.${key}`, value, 'expected a string value');
+  }
+  const envNames = new Set(env.map(([key]) => key));
+  for (const [key, ref] of mapEntries(problems, 'secretEnv', props.secretEnv, 'expected an object of variable name → { secretName, key }') as [string, { secretName: string; key: string } | undefined][]) {
     if (!isEnvName(key)) problems.add(`secretEnv.${key}`, key, NAME_RULES.env);
-    if (!isDnsSubdomain(ref?.secretName)) problems.add(`secretEnv.${key}.secretName`, ref?.secretName, NAME_RULES.subdomain);
+    if (!isDnsSubdomain(ref?.secretName as string)) problems.add(`secretEnv.${key}.secretName`, ref?.secretName, NAME_RULES.subdomain);
     if (typeof ref?.key !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(ref.key)) problems.add(`secretEnv.${key}.key`, ref?.key, 'expected a Secret key of letters, digits, "-", "_" and "."');
-    if (props.env && key in props.env) problems.add(`secretEnv.${key}`, key, 'expected a name not also set in env');
+    if (envNames.has(key)) problems.add(`secretEnv.${key}`, key, 'expected a name not also set in env');
   }
   checkLabels(problems, 'labels', props.labels, RESERVED_LABEL_KEYS);
-  for (const key of Object.keys(props.serviceAccountAnnotations ?? {})) if (!isLabelKey(key)) problems.add(`serviceAccountAnnotations.${key}`, key, NAME_RULES.labelKey);
+  for (const [key, value] of mapEntries(problems, 'serviceAccountAnnotations', props.serviceAccountAnnotations, STRING_MAP)) {
+    if (!isLabelKey(key)) problems.add(`serviceAccountAnnotations.${key}`, key, NAME_RULES.labelKey);
+    if (typeof value !== 'string') problems.add(`serviceAccountAnnotations.${key}`, value, 'expected a string value');
+  }
   if (props.monitoringNamespace !== undefined && !isDnsLabel(props.monitoringNamespace)) problems.add('monitoringNamespace', props.monitoringNamespace, NAME_RULES.label);
   checkInteger(problems, 'maxSurge', props.maxSurge, 1, 1000);
 }
