@@ -134,20 +134,31 @@ export interface PackMarInput {
 
 /** The `model` object of a `.mar` manifest, keys in the order the archiver writes them. */
 export interface MarManifestModel {
+  /** `--model-name`. */
   readonly modelName: string;
+  /** Base name of the serialized file, when there is one. */
   readonly serializedFile?: string;
+  /** The built-in handler name, the handler file's name, or `<stem>:<entryPoint>`. */
   readonly handler: string;
+  /** Base name of the model file, when there is one. */
   readonly modelFile?: string;
+  /** `--version`. */
   readonly modelVersion: string;
+  /** Base name of the requirements file, when there is one. */
   readonly requirementsFile?: string;
+  /** Base name of the model config file, when there is one. */
   readonly configFile?: string;
 }
 
 /** `MAR-INF/MANIFEST.json`, keys in the order the archiver writes them. */
 export interface MarManifest {
+  /** `DD/MM/YYYY HH:MM:SS` (see {@link formatMarCreatedOn}). */
   readonly createdOn: string;
+  /** The runtime TorchServe starts the handler in. */
   readonly runtime: MarRuntime;
+  /** What the archive serves. */
   readonly model: MarManifestModel;
+  /** The torch-model-archiver version this archive claims to come from. */
   readonly archiverVersion: string;
 }
 

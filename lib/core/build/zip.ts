@@ -4,11 +4,12 @@
  *
  * Determinism: the bytes depend only on the entries (in the order given), their compression,
  * modes and the one timestamp every entry gets. Nothing is read from the clock, the file
- * system, the user or the host. DEFLATE output comes from the zlib bundled with Node.js; it
- * is stable for a given Node.js build, and at the default level it matched CPython's
- * `zipfile` (canonical zlib) byte for byte when checked, but a future zlib could compress
- * differently, so content hashes meant to survive Node.js upgrades should hash the inputs or
- * use `'stored'`.
+ * system, the user or the host. DEFLATE output comes from the zlib bundled with Node.js
+ * (Chromium's fork: its 4-byte match hash is portable across CPUs, but it skips some
+ * 3-byte matches canonical zlib finds, so small files can deflate a few bytes differently
+ * from CPython's `zipfile`; both are valid). It is stable for a given Node.js zlib, but a
+ * Node.js upgrade may change it: content hashes meant to survive upgrades should hash the
+ * inputs, or the archive should use `'stored'`.
  *
  * Layout written, per entry: local file header (no extra field, no data descriptor), then
  * the data; then the central directory in the same order; then the end-of-central-directory
