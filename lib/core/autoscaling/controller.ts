@@ -30,6 +30,7 @@ import { stabilizeRecommendation, stabilizeRecommendationWithBehaviors, type Tim
 export interface HpaSpec {
   /** Default 1 (`SetDefaults_HorizontalPodAutoscaler`). */
   readonly minReplicas?: number;
+  /** `spec.maxReplicas`. */
   readonly maxReplicas: number;
   /** `undefined` takes the no-behaviour path (`normalizeDesiredReplicas`). */
   readonly behavior?: HpaBehavior;
@@ -45,6 +46,7 @@ export interface HpaControllerConfig extends ReadinessTiming {
 
 /** One entry of `spec.metrics` with what the metrics APIs returned for it at this sync. */
 export interface ObservedMetric {
+  /** The `spec.metrics` entry. */
   readonly spec: MetricSpec;
   /** This metric's per-pod samples. Default: `ReconcileInput.pods`. */
   readonly pods?: readonly PodSample[];
@@ -61,12 +63,15 @@ export interface HpaState {
    * the current replica count first (`recordInitialRecommendation`); `[]` records nothing.
    */
   readonly recommendations?: readonly TimestampedRecommendation[];
+  /** Scale-up events, stored only with `spec.behavior`. */
   readonly scaleUpEvents?: readonly ScaleEvent[];
+  /** Scale-down events, stored only with `spec.behavior`. */
   readonly scaleDownEvents?: readonly ScaleEvent[];
 }
 
 /** Input of one sync. */
 export interface ReconcileInput {
+  /** min/max replicas and behaviour of the HPA. */
   readonly hpa: HpaSpec;
   /** `scale.spec.replicas`. */
   readonly currentReplicas: number;
@@ -76,11 +81,13 @@ export interface ReconcileInput {
   readonly pods?: readonly PodSample[];
   /** `spec.metrics`; empty means the API default, cpu at 80 % utilization over `pods`. */
   readonly metrics?: readonly ObservedMetric[];
+  /** kube-controller-manager settings; upstream defaults when absent. */
   readonly config?: HpaControllerConfig;
 }
 
 /** The `ScalingActive` condition after the sync. */
 export interface ScalingActiveCondition {
+  /** Condition status True (`true`) or False. */
   readonly status: boolean;
   /** `ValidMetricFound`, `ScalingDisabled`, `InvalidMetricSourceType` or `FailedGet<Kind>Metric`. */
   readonly reason: string;
@@ -90,11 +97,13 @@ export interface ScalingActiveCondition {
 export interface ReconcileResult {
   /** `scale.spec.replicas` after the sync (unchanged when the controller does not rescale). */
   readonly replicas: number;
+  /** Whether the controller updates the scale (`replicas !== currentReplicas`). */
   readonly rescale: boolean;
   /** The `ScalingLimited` reason, when the sync normalized a metric proposal. */
   readonly reason?: ScalingLimitedReason;
   /** `ReadyForNewScale`, `ScaleUpStabilized` or `ScaleDownStabilized`, when normalized. */
   readonly ableToScale?: 'ReadyForNewScale' | 'ScaleUpStabilized' | 'ScaleDownStabilized';
+  /** The `ScalingActive` condition, when the sync set it. */
   readonly scalingActive?: ScalingActiveCondition;
   /** The largest metric proposal, before stabilization and limits. */
   readonly metricReplicas?: number;
@@ -112,8 +121,11 @@ export interface ReconcileResult {
 export interface MetricsProposal {
   /** The largest valid proposal; -1 when the controller must not scale. */
   readonly replicas: number;
+  /** Each metric's proposal or error. */
   readonly results: readonly ReplicaCalcResult[];
+  /** `invalid metrics (n invalid out of m), first error is: …` when any metric failed. */
   readonly error?: string;
+  /** `ValidMetricFound`, or False with the first invalid metric's reason. */
   readonly scalingActive: ScalingActiveCondition;
 }
 
@@ -125,7 +137,7 @@ const FAILED_REASON: Record<string, string> = {
   External: 'FailedGetExternalMetric',
 };
 
-/** The default metric of an HPA without metrics: cpu at 80 % (`SetDefaults_HorizontalPodAutoscaler`). */
+/** The default metric of an HPA without metrics: cpu at 80 % (`SetDefaults_HorizontalPodAutoscaler`, `pkg/apis/autoscaling/v2/defaults.go`). */
 export const DEFAULT_METRIC: MetricSpec = {
   type: 'Resource',
   name: 'cpu',
@@ -138,7 +150,7 @@ function tolerances(hpa: HpaSpec, config: HpaControllerConfig | undefined): Tole
 }
 
 /**
- * `computeReplicasForMetrics`: the largest proposal over the metrics. When every metric is
+ * `computeReplicasForMetrics` (`horizontal.go`): the largest proposal over the metrics. When every metric is
  * invalid, or some are and the largest valid proposal is below `spec.replicas`, the controller
  * does not scale (`replicas: -1`) and `ScalingActive` is False with the first invalid metric's
  * reason. When some failed but the valid ones say scale up, it scales and still reports the error.
@@ -182,12 +194,14 @@ export function computeReplicasForMetrics(input: ReconcileInput): MetricsProposa
 
 /** What normalization returns. */
 export interface Normalized extends Limited {
+  /** The `AbleToScale` reason: `ReadyForNewScale` unless stabilization changed the proposal. */
   readonly ableToScale: 'ReadyForNewScale' | 'ScaleUpStabilized' | 'ScaleDownStabilized';
+  /** The recommendation log with this sync's proposal stored. */
   readonly recommendations: readonly TimestampedRecommendation[];
 }
 
 /**
- * `normalizeDesiredReplicas` (no `spec.behavior`): the maximum recommendation of the downscale
+ * `normalizeDesiredReplicas` (`horizontal.go`), used without `spec.behavior`: the maximum recommendation of the downscale
  * window, then {@link convertDesiredReplicasWithRules} (cap `max(2 * current, 4)`).
  */
 export function normalizeDesiredReplicas(
@@ -204,8 +218,19 @@ export function normalizeDesiredReplicas(
   };
 }
 
-/** The defaulted behaviour, with the scale-down window set (`maybeInitScaleDownStabilizationWindow`). */
-export function resolveBehavior(behavior: HpaBehavior, downscaleWindowSeconds?: number): { scaleUp: ScalingRules; scaleDown: ScalingRules } {
+/**
+ * The behaviour with defaults filled in (`GenerateHPAScaleUpRules`/`GenerateHPAScaleDownRules`,
+ * `defaults.go`) and the scale-down window set (`maybeInitScaleDownStabilizationWindow`, `horizontal.go`).
+ */
+export function resolveBehavior(
+  behavior: HpaBehavior,
+  downscaleWindowSeconds?: number,
+): {
+  /** Defaulted scale-up rules. */
+  scaleUp: ScalingRules;
+  /** Defaulted scale-down rules, with the window set. */
+  scaleDown: ScalingRules;
+} {
   const scaleDown = generateScaleDownRules(behavior.scaleDown);
   return {
     scaleUp: generateScaleUpRules(behavior.scaleUp),
@@ -217,7 +242,7 @@ export function resolveBehavior(behavior: HpaBehavior, downscaleWindowSeconds?: 
 }
 
 /**
- * `normalizeDesiredReplicasWithBehaviors`: stabilization with both windows, then the policies'
+ * `normalizeDesiredReplicasWithBehaviors` (`horizontal.go`): stabilization with both windows, then the policies'
  * rate limits ({@link convertDesiredReplicasWithBehaviorRate}).
  */
 export function normalizeDesiredReplicasWithBehaviors(
@@ -256,7 +281,7 @@ export function normalizeDesiredReplicasWithBehaviors(
 }
 
 /**
- * `reconcileAutoscaler`: one sync. With the current count at 0 and `minReplicas` not 0 scaling
+ * `reconcileAutoscaler` (`horizontal.go`): one sync, from `recordInitialRecommendation` to `storeScaleEvent`. With the current count at 0 and `minReplicas` not 0 scaling
  * is disabled; above `maxReplicas` or below `minReplicas` the count is set to the bound directly
  * (no stabilization, no rate limit); otherwise the largest metric proposal is normalized (with or
  * without `spec.behavior`). A rescale is recorded as a scale event when `spec.behavior` is set.
@@ -326,7 +351,8 @@ function describeTopMetric(input: ReconcileInput, proposal: MetricsProposal): st
 
 /**
  * Advances the remembered recommendations and scale events by `seconds` (the time until the next
- * sync, normally the 15 s sync period).
+ * sync, normally the 15 s sync period). Upstream keeps timestamps; this model keeps ages, so time
+ * passes by ageing the state.
  */
 export function ageHpaState(state: HpaState, seconds: number): HpaState {
   const age = <T extends { ageSeconds: number }>(items: readonly T[] | undefined): T[] | undefined =>

@@ -14,12 +14,22 @@ import { mmcMetrics, mmcResponseQuantile, type MmcQueue } from './queueing';
  * modelled as one server of that rate).
  */
 export type ServiceCapacity =
-  | { readonly serviceTimeSeconds: number; readonly concurrency?: number }
-  | { readonly throughputPerReplica: number };
+  | {
+      /** Mean time to serve one request, seconds. */
+      readonly serviceTimeSeconds: number;
+      /** Requests one replica serves at once. Default 1. */
+      readonly concurrency?: number;
+    }
+  | {
+      /** Requests per second one replica completes at full load. */
+      readonly throughputPerReplica: number;
+    };
 
 /** The latency objective: the mean response time, or a quantile of it (`percentile: 0.99` for p99). */
 export interface LatencyObjective {
+  /** The objective, seconds. */
   readonly latencySeconds: number;
+  /** A quantile in (0, 1), e.g. 0.99; absent for the mean. */
   readonly percentile?: number;
 }
 
@@ -36,12 +46,41 @@ export type PodSignal = 'rps' | 'inflight' | 'queueLength' | 'queueLatencyMs';
  *   or `AverageValue` target.
  */
 export type SimulatedMetric =
-  | { readonly type: 'Resource'; readonly signal: 'cpu'; readonly targetUtilization: number }
-  | { readonly type: 'Pods'; readonly signal: PodSignal; readonly targetAverageValue: number }
   | {
+      /** A Resource metric. */
+      readonly type: 'Resource';
+      /** cpu: the busy fraction of a replica. */
+      readonly signal: 'cpu';
+      /** `averageUtilization`, percent. */
+      readonly targetUtilization: number;
+    }
+  | {
+      /** A Pods metric. */
+      readonly type: 'Pods';
+      /** What each ready replica reports. */
+      readonly signal: PodSignal;
+      /** Per-replica target in natural units (rps, requests, ms). */
+      readonly targetAverageValue: number;
+    }
+  | {
+      /** An External metric. */
       readonly type: 'External';
+      /** Total requests/s or total queue length. */
       readonly signal: 'rps' | 'queueLength';
-      readonly target: { readonly type: 'Value'; readonly value: number } | { readonly type: 'AverageValue'; readonly averageValue: number };
+      /** The total (`Value`) or the total per replica (`AverageValue`), natural units. */
+      readonly target:
+        | {
+            /** `Value`. */
+            readonly type: 'Value';
+            /** The total to keep. */
+            readonly value: number;
+          }
+        | {
+            /** `AverageValue`. */
+            readonly type: 'AverageValue';
+            /** The total per replica to keep. */
+            readonly averageValue: number;
+          };
     };
 
 /** Servers per replica and their service rate. */

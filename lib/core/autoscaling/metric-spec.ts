@@ -5,6 +5,7 @@ import type { MilliValue } from './int64';
  * the mean of usage / request over the pods, in percent.
  */
 export interface UtilizationTarget {
+  /** `Utilization`. */
   readonly type: 'Utilization';
   /** `averageUtilization`, percent of the pods' requests (may exceed 100). */
   readonly averageUtilization: number;
@@ -12,6 +13,7 @@ export interface UtilizationTarget {
 
 /** `MetricTarget` with `type: AverageValue`: the per-pod value, in milli-units. */
 export interface AverageValueTarget {
+  /** `AverageValue`. */
   readonly type: 'AverageValue';
   /** `averageValue` in milli-units (`Quantity.MilliValue()`). */
   readonly averageValue: MilliValue;
@@ -19,6 +21,7 @@ export interface AverageValueTarget {
 
 /** `MetricTarget` with `type: Value`: the total value, in milli-units. */
 export interface ValueTarget {
+  /** `Value`. */
   readonly type: 'Value';
   /** `value` in milli-units (`Quantity.MilliValue()`). */
   readonly value: MilliValue;
@@ -30,9 +33,11 @@ export interface ValueTarget {
  * readiness rules (`groupPods` in `replica_calculator.go`); for any other resource it does not.
  */
 export interface ResourceMetricSpec {
+  /** `Resource`. */
   readonly type: 'Resource';
   /** The resource name: `cpu`, `memory`, … */
   readonly name: string;
+  /** Utilization (percent of request) or average value per pod. */
   readonly target: UtilizationTarget | AverageValueTarget;
 }
 
@@ -41,32 +46,43 @@ export interface ResourceMetricSpec {
  * The per-pod `request` and `usage` given to the calculator are then that container's.
  */
 export interface ContainerResourceMetricSpec {
+  /** `ContainerResource`. */
   readonly type: 'ContainerResource';
+  /** The resource name: `cpu`, `memory`, … */
   readonly name: string;
   /** The container whose request and usage count. */
   readonly container: string;
+  /** Utilization (percent of the container's request) or average value per pod. */
   readonly target: UtilizationTarget | AverageValueTarget;
 }
 
 /** A `Pods` metric (custom metrics API, one value per pod), averaged over the pods. */
 export interface PodsMetricSpec {
+  /** `Pods`. */
   readonly type: 'Pods';
   /** The metric name (informational). */
   readonly name?: string;
+  /** The per-pod average to keep. */
   readonly target: AverageValueTarget;
 }
 
 /** An `Object` metric: one value describing another object (custom metrics API). */
 export interface ObjectMetricSpec {
+  /** `Object`. */
   readonly type: 'Object';
+  /** The metric name (informational). */
   readonly name?: string;
+  /** The object's value, or that value divided by `status.replicas`. */
   readonly target: ValueTarget | AverageValueTarget;
 }
 
 /** An `External` metric (external metrics API): the returned series are summed. */
 export interface ExternalMetricSpec {
+  /** `External`. */
   readonly type: 'External';
+  /** The metric name (informational). */
   readonly name?: string;
+  /** The summed series, or that sum divided by `status.replicas`. */
   readonly target: ValueTarget | AverageValueTarget;
 }
 
@@ -83,9 +99,16 @@ export type MetricSpec =
  * replica count. A number applies to both directions; upstream's default is 0.1
  * (`--horizontal-pod-autoscaler-tolerance`).
  */
-export type Tolerance = number | { readonly scaleUp?: number; readonly scaleDown?: number };
+export type Tolerance =
+  | number
+  | {
+      /** Tolerance above 1.0 (`spec.behavior.scaleUp.tolerance`); default 0.1. */
+      readonly scaleUp?: number;
+      /** Tolerance below 1.0 (`spec.behavior.scaleDown.tolerance`); default 0.1. */
+      readonly scaleDown?: number;
+    };
 
-/** The controller's default tolerance, 0.1 (`HorizontalPodAutoscalerTolerance`). */
+/** The controller's default tolerance, 0.1 (`HorizontalPodAutoscalerTolerance`, `config/v1alpha1/defaults.go`). */
 export const DEFAULT_TOLERANCE = 0.1;
 
 /**

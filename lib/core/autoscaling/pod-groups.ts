@@ -57,9 +57,9 @@ export interface ReadinessTiming {
   readonly delayOfInitialReadinessStatusSeconds?: number;
 }
 
-/** Default `--horizontal-pod-autoscaler-cpu-initialization-period`: 5 minutes. */
+/** Default `--horizontal-pod-autoscaler-cpu-initialization-period`: 5 minutes (`config/v1alpha1/defaults.go`). */
 export const DEFAULT_CPU_INITIALIZATION_PERIOD_SECONDS = 300;
-/** Default `--horizontal-pod-autoscaler-initial-readiness-delay`: 30 seconds. */
+/** Default `--horizontal-pod-autoscaler-initial-readiness-delay`: 30 seconds (`config/v1alpha1/defaults.go`). */
 export const DEFAULT_DELAY_OF_INITIAL_READINESS_STATUS_SECONDS = 30;
 
 /** The groups `groupPods` puts pods in (indices into the pod list). */
@@ -134,7 +134,7 @@ function cpuUnready(pod: PodSample, cpuInit: number, delay: number): boolean {
   return ready === false && transitionAge + delay > startAge;
 }
 
-/** `podutil.IsPodReady` with phase Running: what `getReadyPodsCount` counts for Object/External metrics. */
+/** `podutil.IsPodReady` with phase Running: what `getReadyPodsCount` (`replica_calculator.go`) counts for Object/External metrics. */
 export function isRunningAndReady(pod: PodSample): boolean {
   return (pod.phase ?? 'Running') === 'Running' && (pod.ready === undefined || pod.ready === true);
 }

@@ -72,7 +72,17 @@ export function erlangC(servers: number, offeredLoad: number): number {
   return (servers * b) / (servers - offeredLoad * (1 - b));
 }
 
-/** Steady-state figures of an M/M/c queue (Erlang C). */
+/**
+ * Steady-state figures of an M/M/c queue (Erlang C): the latency model of the simulator and of SLO
+ * sizing (not part of upstream Kubernetes).
+ *
+ * Assumes Poisson arrivals, `c` identical servers (replicas × concurrency) with exponential service
+ * times, one shared FIFO queue without limit or abandonment, and steady state. Real model servers
+ * batch (service time depends on load), have less variable service times (M/D/c waits are about
+ * half), queue per replica rather than in one shared queue (worse than M/M/c), and see bursty
+ * arrivals; steady state ignores the time a queue takes to build or drain. With ρ = λ/(cμ) ≥ 1
+ * there is no steady state and the figures are infinite.
+ */
 export function mmcMetrics(q: MmcQueue): MmcMetrics {
   check(q);
   const { arrivalRate: lambda, serviceRate: mu, servers: c } = q;
@@ -121,7 +131,10 @@ export function mmcWaitQuantile(q: MmcQueue, p: number): number {
  * is served at once (W = S ~ Exp(μ)); otherwise W is the sum of Exp(θ), θ = cμ − λ, and Exp(μ).
  */
 export function mmcResponseTail(q: MmcQueue, t: number): number {
-  const m = mmcMetrics(q);
+  return responseTail(q, mmcMetrics(q), t);
+}
+
+function responseTail(q: MmcQueue, m: MmcMetrics, t: number): number {
   if (!m.stable) return 1;
   const mu = q.serviceRate;
   const theta = q.servers * mu - q.arrivalRate;
@@ -141,13 +154,14 @@ export function mmcResponseTail(q: MmcQueue, t: number): number {
 export function mmcResponseQuantile(q: MmcQueue, p: number): number {
   check(q);
   if (!(p > 0 && p < 1)) throw new RangeError(`p must be in (0, 1), got ${p}`);
-  if (!mmcMetrics(q).stable) return Infinity;
+  const m = mmcMetrics(q);
+  if (!m.stable) return Infinity;
   let lo = 0;
   let hi = 1 / q.serviceRate;
-  while (mmcResponseTail(q, hi) > 1 - p) hi *= 2;
+  while (responseTail(q, m, hi) > 1 - p) hi *= 2;
   for (let i = 0; i < 200 && hi - lo > 1e-9 * hi; i++) {
     const mid = (lo + hi) / 2;
-    if (mmcResponseTail(q, mid) > 1 - p) lo = mid;
+    if (responseTail(q, m, mid) > 1 - p) lo = mid;
     else hi = mid;
   }
   return (lo + hi) / 2;

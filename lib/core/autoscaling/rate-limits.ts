@@ -10,6 +10,7 @@ import { getLongestPolicyPeriod, type ScalingRules } from './scaling-rules';
 export interface ScaleEvent {
   /** Always positive: the size of the change. */
   readonly replicaChange: number;
+  /** Seconds since the rescale. */
   readonly ageSeconds: number;
   /** Marked once older than the longest policy period; the slot is then reused. */
   readonly outdated: boolean;
@@ -20,7 +21,9 @@ export type ScalingLimitedReason = 'DesiredWithinRange' | 'ScaleUpLimit' | 'TooM
 
 /** A normalized replica count and the `ScalingLimited` reason. */
 export interface Limited {
+  /** The replica count after the limits. */
   readonly replicas: number;
+  /** Which limit applied, or `DesiredWithinRange`. */
   readonly reason: ScalingLimitedReason;
 }
 
@@ -29,13 +32,13 @@ export const SCALE_UP_LIMIT_FACTOR = 2.0;
 /** `scaleUpLimitMinimum` of `horizontal.go`. */
 export const SCALE_UP_LIMIT_MINIMUM = 4.0;
 
-/** `calculateScaleUpLimit`: `max(2 * current, 4)` — the no-behaviour scale-up cap. */
+/** `calculateScaleUpLimit` (`horizontal.go`): `max(2 * current, 4)` — the no-behaviour scale-up cap. */
 export function calculateScaleUpLimit(currentReplicas: number): number {
   return Math.trunc(Math.max(SCALE_UP_LIMIT_FACTOR * currentReplicas, SCALE_UP_LIMIT_MINIMUM));
 }
 
 /**
- * `convertDesiredReplicasWithRules` (no `spec.behavior`): clamps to `minReplicas` (`TooFewReplicas`)
+ * `convertDesiredReplicasWithRules` (`horizontal.go`), used without `spec.behavior`: clamps to `minReplicas` (`TooFewReplicas`)
  * and to the smaller of `maxReplicas` (`TooManyReplicas`) and `max(2 * current, 4)` (`ScaleUpLimit`).
  */
 export function convertDesiredReplicasWithRules(current: number, desired: number, min: number, max: number): Limited {
@@ -47,7 +50,7 @@ export function convertDesiredReplicasWithRules(current: number, desired: number
 }
 
 /**
- * `getReplicasChangePerPeriod`: the replicas changed by events strictly younger than
+ * `getReplicasChangePerPeriod` (`horizontal.go`): the replicas changed by events strictly younger than
  * `periodSeconds` (timestamp after `now - period`).
  */
 export function getReplicasChangePerPeriod(periodSeconds: number, events: readonly ScaleEvent[]): number {
@@ -61,7 +64,7 @@ function periodStart(current: number, periodSeconds: number, up: readonly ScaleE
 }
 
 /**
- * `calculateScaleUpLimitWithScalingRules`: for each policy, the replica count at the start of its
+ * `calculateScaleUpLimitWithScalingRules` (`horizontal.go`): for each policy, the replica count at the start of its
  * period plus `value` pods or `ceil(start * (1 + value/100))`; `Max` takes the largest proposal,
  * `Min` the smallest, `Disabled` returns `current`.
  */
@@ -83,7 +86,7 @@ export function calculateScaleUpLimitWithScalingRules(
 }
 
 /**
- * `calculateScaleDownLimitWithBehaviors`: for each policy, the count at the start of its period
+ * `calculateScaleDownLimitWithBehaviors` (`horizontal.go`): for each policy, the count at the start of its period
  * minus `value` pods or `int(start * (1 - value/100))` (truncated); `Max` (the default) takes the
  * smallest proposal, i.e. the biggest change, `Min` the largest, `Disabled` returns `current`.
  */
@@ -106,18 +109,26 @@ export function calculateScaleDownLimitWithBehaviors(
 
 /** Arguments of {@link convertDesiredReplicasWithBehaviorRate}. */
 export interface BehaviorRateArgs {
+  /** `scale.spec.replicas`. */
   readonly currentReplicas: number;
+  /** The stabilized recommendation. */
   readonly desiredReplicas: number;
+  /** `spec.minReplicas`. */
   readonly minReplicas: number;
+  /** `spec.maxReplicas`. */
   readonly maxReplicas: number;
+  /** Defaulted scale-up rules. */
   readonly scaleUp: ScalingRules;
+  /** Defaulted scale-down rules. */
   readonly scaleDown: ScalingRules;
+  /** Replicas added recently. */
   readonly scaleUpEvents: readonly ScaleEvent[];
+  /** Replicas removed recently. */
   readonly scaleDownEvents: readonly ScaleEvent[];
 }
 
 /**
- * `convertDesiredReplicasWithBehaviorRate`: on scale up, the policy limit (never below current)
+ * `convertDesiredReplicasWithBehaviorRate` (`horizontal.go`): on scale up, the policy limit (never below current)
  * and `maxReplicas` cap the count (`ScaleUpLimit` when the policy is the tighter, else
  * `TooManyReplicas`); on scale down the policy limit (never above current) and `minReplicas`
  * floor it (`ScaleDownLimit` / `TooFewReplicas`); otherwise `DesiredWithinRange`.
@@ -142,7 +153,9 @@ export function convertDesiredReplicasWithBehaviorRate(args: BehaviorRateArgs): 
 
 /** The two event logs the controller keeps per HPA. */
 export interface ScaleEventLogs {
+  /** Scale-up events (replicas added). */
   readonly scaleUpEvents: readonly ScaleEvent[];
+  /** Scale-down events (replicas removed). */
   readonly scaleDownEvents: readonly ScaleEvent[];
 }
 
@@ -158,12 +171,17 @@ function storeIn(events: readonly ScaleEvent[], rules: ScalingRules | undefined,
 }
 
 /**
- * `storeScaleEvent`: without `spec.behavior` nothing is stored. Otherwise events of the direction
+ * `storeScaleEvent` and `markScaleEventsOutdated` (`horizontal.go`): without `spec.behavior` nothing is stored. Otherwise events of the direction
  * older than its longest policy period are marked outdated, and the new event (age 0) replaces the
  * last outdated one or is appended.
  */
 export function storeScaleEvent(
-  behavior: { readonly scaleUp?: ScalingRules; readonly scaleDown?: ScalingRules } | undefined,
+  behavior: {
+    /** The defaulted scale-up rules (their longest period ages out scale-up events). */
+    readonly scaleUp?: ScalingRules;
+    /** The defaulted scale-down rules. */
+    readonly scaleDown?: ScalingRules;
+  } | undefined,
   logs: ScaleEventLogs,
   prevReplicas: number,
   newReplicas: number,

@@ -9,6 +9,7 @@ export interface ReplicaCalcInput extends ReadinessTiming {
   readonly currentReplicas: number;
   /** `scale.status.replicas`, used by Object/External `AverageValue` targets. Default `currentReplicas`. */
   readonly statusReplicas?: number;
+  /** The metric and its target. */
   readonly metric: MetricSpec;
   /** The pods the scale target's selector matches, with their samples of this metric. */
   readonly pods: readonly PodSample[];
@@ -27,6 +28,7 @@ export interface ReplicaCalcInput extends ReadinessTiming {
 /** A per-metric proposal, or the error upstream returns instead. */
 export type ReplicaCalcResult =
   | {
+      /** A proposal was computed. */
       readonly ok: true;
       /** The proposed replica count. */
       readonly replicas: number;
@@ -40,7 +42,12 @@ export type ReplicaCalcResult =
       /** Resource `Utilization` targets only: the measured utilization, percent (int32, truncated). */
       readonly utilization?: number;
     }
-  | { readonly ok: false; readonly error: string };
+  | {
+      /** The metric is invalid for this sync (upstream returns an error). */
+      readonly ok: false;
+      /** Upstream's error text. */
+      readonly error: string;
+    };
 
 type Ok = Extract<ReplicaCalcResult, { ok: true }>;
 const fail = (error: string): ReplicaCalcResult => ({ ok: false, error });

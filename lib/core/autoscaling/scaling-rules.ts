@@ -7,6 +7,7 @@
 
 /** One `HPAScalingPolicy`: at most `value` pods, or `value` percent, per `periodSeconds`. */
 export interface ScalingPolicy {
+  /** `Pods`: a number of pods; `Percent`: a percentage of the replicas at the start of the period. */
   readonly type: 'Pods' | 'Percent';
   /** Must be > 0. */
   readonly value: number;
@@ -21,6 +22,7 @@ export type SelectPolicy = 'Max' | 'Min' | 'Disabled';
 export interface ScalingRulesInput {
   /** 0–3600 ({@link MAX_STABILIZATION_WINDOW_SECONDS}). */
   readonly stabilizationWindowSeconds?: number;
+  /** Default `Max`. */
   readonly selectPolicy?: SelectPolicy;
   /** Replaces the default list when given. */
   readonly policies?: readonly ScalingPolicy[];
@@ -30,15 +32,21 @@ export interface ScalingRulesInput {
 
 /** `HPAScalingRules` after defaulting. A scale-down window may still be unset (then 300 s). */
 export interface ScalingRules {
+  /** Seconds of past recommendations considered; unset only for scale down (then the controller's 300 s). */
   readonly stabilizationWindowSeconds?: number;
+  /** How the policies combine. */
   readonly selectPolicy: SelectPolicy;
+  /** The rate limits. */
   readonly policies: readonly ScalingPolicy[];
+  /** Per-direction tolerance, when set. */
   readonly tolerance?: number;
 }
 
 /** `spec.behavior`. Setting it (even `{}`) switches the controller to the behaviour path. */
 export interface HpaBehavior {
+  /** Rules for adding replicas; default {@link DEFAULT_SCALE_UP_RULES}. */
   readonly scaleUp?: ScalingRulesInput;
+  /** Rules for removing replicas; default {@link DEFAULT_SCALE_DOWN_RULES}. */
   readonly scaleDown?: ScalingRulesInput;
 }
 
@@ -46,14 +54,14 @@ export interface HpaBehavior {
 export const MAX_PERIOD_SECONDS = 1800;
 /** `MaxStabilizationWindowSeconds` of `validation.go`: a window is at most one hour. */
 export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
-/** Default controller downscale stabilization window (`--horizontal-pod-autoscaler-downscale-stabilization`). */
+/** Default controller downscale stabilization window (`--horizontal-pod-autoscaler-downscale-stabilization`, `config/v1alpha1/defaults.go`). */
 export const DEFAULT_DOWNSCALE_STABILIZATION_WINDOW_SECONDS = 300;
-/** Default controller sync period (`--horizontal-pod-autoscaler-sync-period`). */
+/** Default controller sync period (`--horizontal-pod-autoscaler-sync-period`, `config/v1alpha1/defaults.go`). */
 export const DEFAULT_SYNC_PERIOD_SECONDS = 15;
-/** `DefaultCPUUtilization`: the target of the metric an HPA without metrics gets. */
+/** `DefaultCPUUtilization` (`pkg/apis/autoscaling`): the target of the metric an HPA without metrics gets. */
 export const DEFAULT_CPU_UTILIZATION = 80;
 
-/** Default scale-up rules: no window, `Max` of 4 pods or 100 % per 15 s. */
+/** Default scale-up rules (`defaults.go`): no window, `Max` of 4 pods or 100 % per 15 s. */
 export const DEFAULT_SCALE_UP_RULES: ScalingRules = {
   stabilizationWindowSeconds: 0,
   selectPolicy: 'Max',
@@ -63,7 +71,7 @@ export const DEFAULT_SCALE_UP_RULES: ScalingRules = {
   ],
 };
 
-/** Default scale-down rules: window unset (the controller's 300 s), `Max` of 100 % per 15 s. */
+/** Default scale-down rules (`defaults.go`): window unset (the controller's 300 s), `Max` of 100 % per 15 s. */
 export const DEFAULT_SCALE_DOWN_RULES: ScalingRules = {
   selectPolicy: 'Max',
   policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],

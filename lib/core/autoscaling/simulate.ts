@@ -29,7 +29,9 @@ import { DEFAULT_SYNC_PERIOD_SECONDS } from './scaling-rules';
 
 /** One point of a request-rate trace: `rps` holds from `t` (seconds) until the next point. */
 export interface TracePoint {
+  /** Seconds. */
   readonly t: number;
+  /** Requests per second from `t` on. */
   readonly rps: number;
 }
 
@@ -39,9 +41,11 @@ export interface SimulationOptions {
   readonly trace: readonly TracePoint[];
   /** Default: from the first to the last point, plus one sync period (the last point's rate holds that long). */
   readonly durationSeconds?: number;
+  /** What one replica serves. */
   readonly capacity: ServiceCapacity;
   /** Seconds from a pod's creation until it is ready to serve. */
   readonly modelLoadTimeSeconds: number;
+  /** The latency objective the violation time is measured against. */
   readonly slo: LatencyObjective;
   /** minReplicas, maxReplicas and behavior of the HPA. */
   readonly hpa: HpaSpec;
@@ -51,6 +55,7 @@ export interface SimulationOptions {
   readonly initialReplicas?: number;
   /** Default 15 s (`--horizontal-pod-autoscaler-sync-period`). */
   readonly syncPeriodSeconds?: number;
+  /** kube-controller-manager settings (tolerance, downscale window, cpu readiness timing). */
   readonly config?: HpaControllerConfig;
   /** The metric window metrics-server reports, for the cpu readiness rules. Default 15 s. */
   readonly metricWindowSeconds?: number;
@@ -60,6 +65,7 @@ export interface SimulationOptions {
 export interface SimulationStep {
   /** Seconds, on the trace's clock. */
   readonly t: number;
+  /** The request rate at `t`. */
   readonly rps: number;
   /** The replica count the controller set (pods that exist after the sync). */
   readonly desiredReplicas: number;
@@ -69,16 +75,19 @@ export interface SimulationStep {
   readonly latencySeconds: number;
   /** The largest metric proposal before stabilization and limits, when the metrics were valid. */
   readonly metricReplicas?: number;
+  /** The `ScalingLimited` reason of the sync, when it normalized a proposal. */
   readonly reason?: ScalingLimitedReason;
 }
 
 /** Outputs of {@link simulateAutoscaling}. */
 export interface SimulationResult {
+  /** One entry per sync. */
   readonly steps: readonly SimulationStep[];
   /** ∫ pods dt: every pod that exists costs, loading or not. */
   readonly replicaSeconds: number;
   /** Time during which requests arrive and the SLO statistic exceeds the objective. */
   readonly violationSeconds: number;
+  /** The simulated time span, seconds. */
   readonly durationSeconds: number;
 }
 
@@ -87,13 +96,20 @@ interface SimPod {
   readonly readyAt: number;
 }
 
-function rpsAt(trace: readonly TracePoint[], t: number): number {
-  let rps = trace[0]!.rps;
-  for (const p of trace) {
-    if (p.t > t) break;
-    rps = p.rps;
+/** Index of the last point with `p.t <= t` (0 before the first), by binary search. */
+function pointAt(trace: readonly TracePoint[], t: number): number {
+  let lo = 0;
+  let hi = trace.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (trace[mid]!.t <= t) lo = mid;
+    else hi = mid - 1;
   }
-  return rps;
+  return lo;
+}
+
+function rpsAt(trace: readonly TracePoint[], t: number): number {
+  return trace[pointAt(trace, t)]!.rps;
 }
 
 function validate(o: SimulationOptions): void {
@@ -143,9 +159,20 @@ function removePods(pods: readonly SimPod[], count: number, t: number): SimPod[]
 }
 
 /**
- * Runs the HPA controller (`reconcileAutoscaler`) against a request-rate trace every sync period
- * and reports the replica-seconds spent, the seconds the latency objective was missed, and the
- * per-sync series (rps, desired and ready replicas, latency) for plotting. Pure and deterministic.
+ * Runs the modelled HPA controller (`reconcileAutoscaler`, mirroring `horizontal.go`) against a
+ * request-rate trace every sync period (15 s) and reports the replica-seconds spent, the seconds the
+ * latency objective was missed, and the per-sync series (rps, desired and ready replicas, latency)
+ * for plotting. Pure and deterministic.
+ *
+ * The service model is this library's, not upstream's: the initial pods are ready; a pod created at
+ * a sync is Running but not Ready until `modelLoadTimeSeconds` later, and while loading it reports
+ * an idle cpu sample but no custom metrics (so the controller treats it as unready for cpu and as
+ * missing for Pods metrics); scale-down deletes pods at once, not-ready before ready, newest first;
+ * ready pods share the load evenly; latency and queue signals follow the M/M/c model
+ * (`mmcMetrics`), and cpu utilization is the busy fraction, capped at 100 %. Between syncs, changes
+ * of the trace and of readiness are integrated exactly, so `replicaSeconds` (every existing pod
+ * counts, loading or not) and `violationSeconds` (requests arriving while the SLO statistic exceeds
+ * the objective) are exact for the model.
  */
 export function simulateAutoscaling(options: SimulationOptions): SimulationResult {
   validate(options);
@@ -162,6 +189,13 @@ export function simulateAutoscaling(options: SimulationOptions): SimulationResul
   let violationSeconds = 0;
   const steps: SimulationStep[] = [];
   const readyAt = (t: number): number => pods.filter((p) => p.readyAt <= t).length;
+  const latencies = new Map<string, number>(); // the SLO statistic depends on (rate, ready) only
+  const latency = (rate: number, ready: number): number => {
+    const key = `${rate}/${ready}`;
+    let value = latencies.get(key);
+    if (value === undefined) latencies.set(key, (value = serviceLatencySeconds(model, slo, rate, ready)));
+    return value;
+  };
 
   for (let k = 0; t0 + k * period < end; k++) {
     const t = t0 + k * period;
@@ -182,13 +216,13 @@ export function simulateAutoscaling(options: SimulationOptions): SimulationResul
     const stepEnd = Math.min(t + period, end);
     replicaSeconds += pods.length * (stepEnd - t);
     const cuts = new Set<number>([t, stepEnd]);
-    for (const p of trace) if (p.t > t && p.t < stepEnd) cuts.add(p.t);
+    for (let i = pointAt(trace, t) + 1; i < trace.length && trace[i]!.t < stepEnd; i++) if (trace[i]!.t > t) cuts.add(trace[i]!.t);
     for (const p of pods) if (p.readyAt > t && p.readyAt < stepEnd) cuts.add(p.readyAt);
     const sorted = [...cuts].sort((a, b) => a - b);
     for (let i = 0; i + 1 < sorted.length; i++) {
       const a = sorted[i]!;
       const rate = rpsAt(trace, a);
-      if (rate > 0 && serviceLatencySeconds(model, slo, rate, readyAt(a)) > slo.latencySeconds) violationSeconds += sorted[i + 1]! - a;
+      if (rate > 0 && latency(rate, readyAt(a)) > slo.latencySeconds) violationSeconds += sorted[i + 1]! - a;
     }
 
     steps.push({
@@ -196,7 +230,7 @@ export function simulateAutoscaling(options: SimulationOptions): SimulationResul
       rps,
       desiredReplicas: result.replicas,
       readyReplicas: readyAt(t),
-      latencySeconds: serviceLatencySeconds(model, slo, rps, readyAt(t)),
+      latencySeconds: latency(rps, readyAt(t)),
       ...(result.metricReplicas === undefined ? {} : { metricReplicas: result.metricReplicas }),
       ...(result.reason === undefined ? {} : { reason: result.reason }),
     });

@@ -6,13 +6,17 @@
 
 /** `timestampedRecommendation`: an un-normalized desired replica count and how old it is. */
 export interface TimestampedRecommendation {
+  /** The un-normalized desired replica count. */
   readonly recommendation: number;
+  /** Seconds since it was recorded. */
   readonly ageSeconds: number;
 }
 
 /** Stabilized replica count and the updated recommendation log. */
 export interface Stabilized {
+  /** The stabilized replica count. */
   readonly replicas: number;
+  /** The log with the new recommendation stored. */
   readonly recommendations: readonly TimestampedRecommendation[];
 }
 
@@ -28,7 +32,7 @@ function record(
 }
 
 /**
- * `stabilizeRecommendation` (no `spec.behavior`): the maximum of `desired` and every
+ * `stabilizeRecommendation` (`horizontal.go`), used without `spec.behavior`: the maximum of `desired` and every
  * recommendation not older than the downscale stabilization window (default 300 s). A
  * recommendation exactly `windowSeconds` old still counts. `desired` is stored, replacing the
  * last stale one.
@@ -49,14 +53,18 @@ export function stabilizeRecommendation(
 
 /** Arguments of {@link stabilizeRecommendationWithBehaviors}. */
 export interface BehaviorStabilizationArgs {
+  /** `scale.spec.replicas`. */
   readonly currentReplicas: number;
+  /** The un-normalized proposal of this sync. */
   readonly desiredReplicas: number;
+  /** `scaleUp.stabilizationWindowSeconds`. */
   readonly scaleUpWindowSeconds: number;
+  /** `scaleDown.stabilizationWindowSeconds`. */
   readonly scaleDownWindowSeconds: number;
 }
 
 /**
- * `stabilizeRecommendationWithBehaviors`: `upRec` is the minimum of `desired` and the
+ * `stabilizeRecommendationWithBehaviors` (`horizontal.go`): `upRec` is the minimum of `desired` and the
  * recommendations younger than the scale-up window, `downRec` the maximum of `desired` and those
  * younger than the scale-down window; the result is `currentReplicas` raised to `upRec` and then
  * lowered to `downRec`. `desired` is stored over the last sample older than both windows.
@@ -65,7 +73,10 @@ export interface BehaviorStabilizationArgs {
 export function stabilizeRecommendationWithBehaviors(
   recommendations: readonly TimestampedRecommendation[],
   args: BehaviorStabilizationArgs,
-): Stabilized & { readonly reason: 'ScaleUpStabilized' | 'ScaleDownStabilized' } {
+): Stabilized & {
+  /** The `AbleToScale` reason used when the result differs from `desiredReplicas`. */
+  readonly reason: 'ScaleUpStabilized' | 'ScaleDownStabilized';
+} {
   const { currentReplicas, desiredReplicas, scaleUpWindowSeconds: up, scaleDownWindowSeconds: down } = args;
   let upRec = desiredReplicas;
   let downRec = desiredReplicas;

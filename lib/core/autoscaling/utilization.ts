@@ -6,6 +6,7 @@ export type PodMetrics<K> = ReadonlyMap<K, bigint>;
 /** What `GetResourceUtilizationRatio` returns. */
 export type ResourceUtilizationRatio =
   | {
+      /** The ratio could be computed. */
       readonly ok: true;
       /** `utilization / targetUtilization`. */
       readonly usageRatio: number;
@@ -14,7 +15,12 @@ export type ResourceUtilizationRatio =
       /** `metricsTotal / numEntries`: the mean raw value in milli-units, truncated. */
       readonly rawAverageValue: bigint;
     }
-  | { readonly ok: false; readonly error: string };
+  | {
+      /** No sample matched a pod with a request. */
+      readonly ok: false;
+      /** Upstream's error text. */
+      readonly error: string;
+    };
 
 /**
  * `GetResourceUtilizationRatio` (`pkg/controller/podautoscaler/metrics/utilization.go`), in the
@@ -51,7 +57,12 @@ export function getResourceUtilizationRatio<K>(
  * `GetMetricUsageRatio` (`metrics/utilization.go`): `currentUsage = Σ value / len` (int64, truncated)
  * and `usageRatio = float64(currentUsage) / float64(targetUsage)`.
  */
-export function getMetricUsageRatio<K>(metrics: PodMetrics<K>, targetUsage: bigint): { usageRatio: number; usage: bigint } {
+export function getMetricUsageRatio<K>(metrics: PodMetrics<K>, targetUsage: bigint): {
+  /** `usage / targetUsage`. */
+  usageRatio: number;
+  /** The truncated per-pod mean, milli-units. */
+  usage: bigint;
+} {
   let total = 0n;
   for (const value of metrics.values()) total = wrapInt64(total + value);
   const usage = total / BigInt(metrics.size);
