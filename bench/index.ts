@@ -1,0 +1,335 @@
+/**
+ * `npm run bench`: synthesis time and memory of N ModelServices against a plain-ApiObject
+ * baseline and bare `JSON.stringify`, each measurement in a fresh child process. Writes
+ * BENCHMARKS.md at the repository root.
+ *
+ * lib/ and bench/ are first transpiled (per file, as `ts-node --transpile-only` would) into a
+ * temporary snapshot, and every worker runs that snapshot: all measurements of one run see the
+ * same code even while lib/ is being edited, and workers start without TypeScript compilation.
+ *
+ * Environment: `BENCH_SIZES=100,1000` and `BENCH_REPS=2` shrink the run (for trying changes;
+ * BENCHMARKS.md should come from the defaults).
+ */
+import { execFileSync, fork } from 'child_process';
+import { createHash } from 'crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import * as os from 'os';
+import { dirname, join, relative } from 'path';
+import { performance } from 'perf_hooks';
+import * as ts from 'typescript';
+import { Mode, MODES, WorkerResult } from './protocol';
+
+const ROOT = join(__dirname, '..');
+const OUTPUT = join(ROOT, 'BENCHMARKS.md');
+const CHILD_TIMEOUT_MS = 180_000;
+/** Services in the fairness check: enough to cycle through the mix many times. */
+const VERIFY_N = 100;
+/** The issue's target: modelship within 1.2× the ApiObject baseline, growing linearly. */
+const TARGET_RATIO = 1.2;
+/** Per-service time at the largest N over the smallest N above which growth is called superlinear. */
+const LINEAR_TOLERANCE = 1.2;
+
+const DEFAULT_PLAN: readonly (readonly [n: number, reps: number])[] = [
+  [100, 7],
+  [1000, 5],
+  [5000, 3],
+];
+
+function plan(): (readonly [number, number])[] {
+  const sizes = process.env.BENCH_SIZES?.split(',').map(Number);
+  const reps = process.env.BENCH_REPS ? Number(process.env.BENCH_REPS) : undefined;
+  const base = sizes ? sizes.map((n) => [n, DEFAULT_PLAN.find(([m]) => m === n)?.[1] ?? 3] as const) : DEFAULT_PLAN;
+  return base.map(([n, r]) => [n, reps ?? r] as const);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshot of the code under test
+
+function* files(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* files(path);
+    else if (entry.isFile()) yield path;
+  }
+}
+
+/** Transpiles lib/ and bench/ into a temporary directory; returns it and a digest of lib/'s sources. */
+function snapshot(): { dir: string; libDigest: string } {
+  const dir = mkdtempSync(join(os.tmpdir(), 'modelship-bench-snapshot-'));
+  const { config, error } = ts.readConfigFile(join(ROOT, 'tsconfig.json'), ts.sys.readFile);
+  if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, '\n'));
+  const { options } = ts.convertCompilerOptionsFromJson(config.compilerOptions, ROOT);
+  const compilerOptions = { ...options, sourceMap: false, inlineSourceMap: false, declaration: false, noEmit: false };
+  const digest = createHash('sha256');
+  for (const top of ['lib', 'bench']) {
+    for (const file of files(join(ROOT, top))) {
+      const rel = relative(ROOT, file);
+      const target = join(dir, rel);
+      mkdirSync(dirname(target), { recursive: true });
+      if (file.endsWith('.ts') && !file.endsWith('.d.ts')) {
+        const source = readFileSync(file, 'utf8');
+        if (top === 'lib') digest.update(`${rel}\0${source}\0`);
+        writeFileSync(target.replace(/\.ts$/, '.js'), ts.transpileModule(source, { compilerOptions, fileName: file }).outputText);
+      } else {
+        copyFileSync(file, target);
+      }
+    }
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return { dir, libDigest: digest.digest('hex').slice(0, 12) };
+}
+
+function gitDescription(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const head = git('rev-parse', '--short', 'HEAD');
+    return git('status', '--porcelain', '--', 'lib') ? `${head} with uncommitted changes in lib/` : head;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements
+
+function runWorker<T>(snapshotDir: string, args: string[]): Promise<T> {
+  const label = args.join(' ');
+  return new Promise((resolve, reject) => {
+    const child = fork(join(snapshotDir, 'bench', 'worker.js'), args, {
+      cwd: ROOT,
+      execArgv: ['--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let result: T | undefined;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${label}: no result after ${CHILD_TIMEOUT_MS / 1000} s`));
+    }, CHILD_TIMEOUT_MS);
+    child.on('message', (m) => (result = m as T));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0 && result !== undefined) resolve(result);
+      else reject(new Error(`${label}: worker exited with ${signal ?? code}${result === undefined ? ' and no result' : ''}`));
+    });
+  });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+interface Cell {
+  readonly ms: number;
+  readonly min: number;
+  readonly max: number;
+  readonly cpuMs: number;
+  readonly yamlMs: number;
+  /** Median over runs of (wall time − YAML time). */
+  readonly nonYamlMs: number;
+  readonly peakRss: number;
+  readonly rssDelta: number;
+  readonly objects: number;
+  readonly outputBytes: number;
+}
+
+function summarize(runs: WorkerResult[]): Cell {
+  const ms = runs.map((r) => r.ms);
+  return {
+    ms: median(ms),
+    min: Math.min(...ms),
+    max: Math.max(...ms),
+    cpuMs: median(runs.map((r) => r.cpuMs)),
+    yamlMs: median(runs.map((r) => r.yamlMs ?? 0)),
+    nonYamlMs: median(runs.map((r) => r.ms - (r.yamlMs ?? 0))),
+    peakRss: median(runs.map((r) => r.peakRssBytes)),
+    rssDelta: median(runs.map((r) => r.peakRssBytes - r.rssBeforeBytes)),
+    objects: runs[0]!.objects,
+    outputBytes: runs[0]!.outputBytes,
+  };
+}
+
+/** Fails loudly if the two synth modes wrote different manifests or the modes saw different objects. */
+function checkOutputs(n: number, runs: WorkerResult[]): void {
+  const synth = new Set(runs.filter((r) => r.mode !== 'json').map((r) => r.outputSha256));
+  if (synth.size !== 1) throw new Error(`N=${n}: modelship and the ApiObject baseline synthesized different manifests (${[...synth].join(', ')})`);
+  const objects = new Set(runs.map((r) => r.objects));
+  if (objects.size !== 1) throw new Error(`N=${n}: modes produced different object counts (${[...objects].join(', ')})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+interface RunInfo {
+  readonly plan: (readonly [number, number])[];
+  readonly elapsedS: number;
+  readonly code: string;
+  readonly loadBefore: number[];
+  readonly loadAfter: number[];
+  /** 1-minute load average sampled before each worker started (the previous worker still counts in it). */
+  readonly loadSamples: number[];
+}
+
+const en = (n: number) => n.toLocaleString('en-US');
+const fmtMs = (ms: number) => `${en(Number(ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)))} ms`;
+const fmtMiB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const fmtRatio = (r: number) => `${r.toFixed(2)}×`;
+const fmtUs = (ms: number) => `${en(Math.round(ms * 1000))} µs`;
+const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
+
+function report(results: Map<number, Record<Mode, Cell>>, info: RunInfo): { text: string; verdict: string[] } {
+  const cpus = os.cpus();
+  const sizes = [...results.keys()];
+  const first = sizes[0]!;
+  const last = sizes[sizes.length - 1]!;
+  const at = (n: number) => results.get(n)!;
+  const wallRatio = (n: number) => at(n).modelship.ms / at(n).apiobject.ms;
+  const cpuRatio = (n: number) => at(n).modelship.cpuMs / at(n).apiobject.cpuMs;
+  const perService = (mode: Mode, n: number) => at(n)[mode].ms / n;
+  const growth = (mode: Mode, from = first) => perService(mode, last) / perService(mode, from);
+  const wallMet = sizes.every((n) => wallRatio(n) <= TARGET_RATIO);
+  const cpuMet = sizes.every((n) => cpuRatio(n) <= TARGET_RATIO);
+  const linearMet = growth('modelship') <= LINEAR_TOLERANCE;
+
+  const meanLoad = info.loadSamples.reduce((a, b) => a + b, 0) / info.loadSamples.length;
+  // The benchmark itself keeps about one core busy; more than that means someone else was running.
+  const busy = info.loadBefore[0]! > cpus.length * 0.5 || meanLoad > 1 + cpus.length * 0.5;
+  const ratioVerdict =
+    wallMet === cpuMet ? (wallMet ? 'met' : 'not met') : `${wallMet ? 'met' : 'not met'} by wall time, ${cpuMet ? 'met' : 'not met'} by CPU time${busy ? ': inconclusive on this busy machine' : ''}`;
+  const verdict = [
+    `- **Within ${TARGET_RATIO}× the ApiObject baseline: ${ratioVerdict}.** modelship / baseline wall time: ${sizes.map((n) => `${fmtRatio(wallRatio(n))} at N=${en(n)}`).join(', ')} ` +
+      `(CPU time: ${sizes.map((n) => fmtRatio(cpuRatio(n))).join(', ')}).`,
+    `- **Linear growth: ${linearMet ? 'met' : 'not met'}.** Time per service at N=${en(last)} is ${fmtRatio(growth('modelship'))} that at N=${en(first)} ` +
+      `(baseline ${fmtRatio(growth('apiobject'))})${sizes.length > 2 ? `; N=${en(last)} vs N=${en(sizes[sizes.length - 2]!)}: ${fmtRatio(growth('modelship', sizes[sizes.length - 2]))} (baseline ${fmtRatio(growth('apiobject', sizes[sizes.length - 2]))})` : ''}. ` +
+      `"Linear" is taken as a ratio ≤ ${LINEAR_TOLERANCE}×.`,
+  ];
+  if (busy) {
+    verdict.push(
+      `- **Caution:** other work was running on the machine (1-minute load average ${info.loadBefore[0]!.toFixed(2)} before the run and ${meanLoad.toFixed(2)} on average during it, of which about 1 is the benchmark, on ${cpus.length} cores), so wall times are inflated and noisy; the CPU-time ratios are the steadier comparison. Re-run on an idle machine for publishable numbers.`,
+    );
+  }
+
+  const lines = [
+    '# Benchmarks',
+    '',
+    'Synthesis time and peak memory of N `ModelService`s in one cdk8s app, against the same',
+    'manifests built from plain cdk8s `ApiObject`s, and against a bare `JSON.stringify` of the objects.',
+    '',
+    `- **Command:** \`npm run bench\` (\`bench/index.ts\`; ${info.elapsedS.toFixed(0)} s in all; rewrites this file)`,
+    `- **Date:** ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    `- **Code:** ${info.code}`,
+    `- **Machine:** ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()} ${os.arch()}; load average (1/5/15 min) ${fmtLoad(info.loadBefore)} before the run, ${fmtLoad(info.loadAfter)} after; 1-minute load during the run ${Math.min(...info.loadSamples).toFixed(2)}–${Math.max(...info.loadSamples).toFixed(2)} (the benchmark itself accounts for about 1)`,
+    `- **Software:** Node ${process.version}, cdk8s ${require('cdk8s/package.json').version}, constructs ${require('constructs/package.json').version}, yaml ${require('yaml/package.json').version}`,
+    '',
+    '## Result',
+    '',
+    ...verdict,
+    '',
+    '## Wall time',
+    '',
+    'Medians, with the range over repetitions in brackets.',
+    '',
+    '| N | objects | modelship: construct + synth | ApiObject baseline: construct + synth | `JSON.stringify` | modelship / baseline | modelship / `JSON.stringify` |',
+    '|--:|--:|--:|--:|--:|--:|--:|',
+    ...sizes.map((n) => {
+      const r = at(n);
+      const cell = (c: Cell) => `${fmtMs(c.ms)} (${fmtMs(c.min)} – ${fmtMs(c.max)})`;
+      return `| ${en(n)} | ${en(r.modelship.objects)} | ${cell(r.modelship)} | ${cell(r.apiobject)} | ${cell(r.json)} | **${fmtRatio(wallRatio(n))}** | ${fmtRatio(r.modelship.ms / r.json.ms)} |`;
+    }),
+    '',
+    '## Where the time goes',
+    '',
+    'Medians. CPU time counts every thread of the process (so includes parallel GC); "YAML" is the',
+    "wall time inside cdk8s's `Yaml.stringify` during `app.synth()`, the serialization step alone.",
+    '',
+    '| N | modelship CPU | baseline CPU | CPU ratio | modelship YAML | baseline YAML | modelship without YAML | baseline without YAML |',
+    '|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...sizes.map((n) => {
+      const r = at(n);
+      return `| ${en(n)} | ${fmtMs(r.modelship.cpuMs)} | ${fmtMs(r.apiobject.cpuMs)} | ${fmtRatio(cpuRatio(n))} | ${fmtMs(r.modelship.yamlMs)} | ${fmtMs(r.apiobject.yamlMs)} | ${fmtMs(r.modelship.nonYamlMs)} | ${fmtMs(r.apiobject.nonYamlMs)} |`;
+    }),
+    '',
+    '## Growth: wall time per service',
+    '',
+    'Per-service time falls as N grows because cold-JIT and fixed costs are spread over more services;',
+    'the modelship − baseline column is the cost modelship adds per service.',
+    '',
+    '| N | modelship | ApiObject baseline | modelship − baseline | `JSON.stringify` |',
+    '|--:|--:|--:|--:|--:|',
+    ...sizes.map((n) => `| ${en(n)} | ${fmtUs(perService('modelship', n))} | ${fmtUs(perService('apiobject', n))} | ${fmtUs(perService('modelship', n) - perService('apiobject', n))} | ${fmtUs(perService('json', n))} |`),
+    `| **ratio ${en(last)} / ${en(first)}** | **${fmtRatio(growth('modelship'))}** | ${fmtRatio(growth('apiobject'))} | | ${fmtRatio(growth('json'))} |`,
+    '',
+    '## Peak memory',
+    '',
+    'Median peak RSS of the worker process (`process.resourceUsage().maxRSS`), and in brackets its',
+    'rise over the RSS just before the timed region (after setup and a full GC).',
+    '',
+    '| N | modelship | ApiObject baseline | `JSON.stringify` | manifest size |',
+    '|--:|--:|--:|--:|--:|',
+    ...sizes.map((n) => {
+      const r = at(n);
+      const cell = (c: Cell) => `${fmtMiB(c.peakRss)} (+${fmtMiB(c.rssDelta)})`;
+      return `| ${en(n)} | ${cell(r.modelship)} | ${cell(r.apiobject)} | ${cell(r.json)} | ${fmtMiB(r.modelship.outputBytes)} |`;
+    }),
+    '',
+    '## Method',
+    '',
+    '- **Services:** a cycle of five (`bench/mix.ts`): TorchServe from S3 (declared size, workload-identity annotation), TF Serving from HTTPS with sha256, Triton from a PVC, vLLM from Hugging Face (pinned revision, token Secret) on one NVIDIA GPU, and a custom image with a metrics port. Each service renders 5 or 6 objects: ServiceAccount, ConfigMap (runtimes with config files), Deployment, Service, PodDisruptionBudget, NetworkPolicy.',
+    '- **modelship:** timed from `new App({ outdir })` through N × `new ModelService(chart, "m<i>", props)` to `app.synth()` writing the manifest to a temporary directory, as `cdk8s synth` does. Building the props (user code) is not timed.',
+    "- **ApiObject baseline:** the same objects, rendered before the timed region with the core's `renderModelService` (the function `ModelService` calls); timed: `new App`, `new Chart`, one `new ApiObject(chart, id, object)` per object, `app.synth()` the same way.",
+    "- **`JSON.stringify`:** one `JSON.stringify` per object of the same precomputed objects: the floor of any serialization.",
+    `- **Fairness checks (the run fails otherwise):** for N=${VERIFY_N}, every \`ModelService\` rendered objects deep-equal to the precomputed ones, both charts' \`toJson()\` are deep-equal and equal to the objects \`JSON.stringify\` gets, and both synthesized files are byte-identical; in every measured run the SHA-256 of the modelship manifest equals the baseline's.`,
+    `- **Isolation:** lib/ and bench/ are transpiled once per run (TypeScript \`transpileModule\`, the repository's tsconfig) into a temporary snapshot; every repetition is a fresh \`child_process.fork\` of the snapshot's worker with \`--expose-gc\`. Modules are loaded and a full GC run before the timed region, so times exclude process start but include cold JIT, as a real \`cdk8s synth\` does. The three modes are interleaved within each repetition. Repetitions: ${info.plan.map(([n, r]) => `${r} at N=${en(n)}`).join(', ')}.`,
+    '- **Ratios** are ratios of medians. The baselines\' peak RSS includes the precomputed objects, which they hold through the timed region.',
+    '',
+  ];
+  return { text: lines.join('\n'), verdict };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const loadBefore = os.loadavg();
+  const steps = plan();
+  const { dir, libDigest } = snapshot();
+  try {
+    process.stdout.write(`verifying the baseline builds the same objects (N=${VERIFY_N})… `);
+    await runWorker(dir, ['verify', String(VERIFY_N)]);
+    console.log('equal');
+
+    const results = new Map<number, Record<Mode, Cell>>();
+    const loadSamples: number[] = [];
+    for (const [n, reps] of steps) {
+      const runs: WorkerResult[] = [];
+      for (let rep = 0; rep < reps; rep++) {
+        for (const mode of MODES) {
+          loadSamples.push(os.loadavg()[0]!);
+          const r = await runWorker<WorkerResult>(dir, [mode, String(n)]);
+          runs.push(r);
+          console.log(`N=${String(n).padStart(5)} rep ${rep + 1}/${reps} ${mode.padEnd(9)} ${fmtMs(r.ms).padStart(11)}  cpu ${fmtMs(r.cpuMs).padStart(11)}  peak ${fmtMiB(r.peakRssBytes)}`);
+        }
+      }
+      checkOutputs(n, runs);
+      results.set(n, Object.fromEntries(MODES.map((m) => [m, summarize(runs.filter((r) => r.mode === m))])) as Record<Mode, Cell>);
+    }
+
+    const { text, verdict } = report(results, {
+      plan: steps,
+      elapsedS: (performance.now() - started) / 1000,
+      code: `${gitDescription()} (lib/ sources sha256 ${libDigest}…)`,
+      loadBefore,
+      loadAfter: os.loadavg(),
+      loadSamples,
+    });
+    writeFileSync(OUTPUT, text);
+    console.log(`\nwrote ${OUTPUT}\n${verdict.join('\n')}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
