@@ -50,7 +50,8 @@ export function isLabelValue(value: string): boolean {
 
 /** Whether `name` is a valid environment variable name for a container. */
 export function isEnvName(name: string): boolean {
-  return typeof name === 'string' && /^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name);
+  // Kubernetes also refuses ".", ".." and a ".." prefix (apimachinery's hasChDirPrefix).
+  return typeof name === 'string' && /^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name) && name !== '.' && !name.startsWith('..');
 }
 
 /** Allowed-values text for messages, kept in one place so every error says the same thing. */
@@ -61,5 +62,5 @@ export const NAME_RULES = {
   port: 'expected a port name of at most 15 lowercase letters, digits and "-", with at least one letter, no "--", starting and ending alphanumeric',
   labelKey: 'expected a label key: an optional DNS subdomain prefix and "/", then at most 63 letters, digits, "-", "_" or "." starting and ending alphanumeric',
   labelValue: 'expected a label value: empty, or at most 63 letters, digits, "-", "_" or "." starting and ending alphanumeric',
-  env: 'expected an environment variable name of letters, digits, "_", "-" and ".", not starting with a digit',
+  env: 'expected an environment variable name of letters, digits, "_", "-" and ".", not starting with a digit or "..", and not "."',
 } as const;
