@@ -70,6 +70,11 @@ export class Accelerator {
     return this.options.count ?? 1;
   }
 
+  /** The MIG profile, when the pod gets MIG slices rather than whole GPUs. */
+  public get migProfile(): string | undefined {
+    return this.options.migProfile;
+  }
+
   /** Records problems with these options under `prop`. */
   public validate(problems: Problems, prop: string): void {
     const p = problems.at(prop);

@@ -80,7 +80,8 @@ describe('construct', () => {
     });
     expect(service.budget.modelLoadSeconds).toBe(240);
     expect((byKind(manifests, 'Deployment')['spec'] as { progressDeadlineSeconds: number }).progressDeadlineSeconds).toBe(service.budget.progressDeadlineSeconds);
-    expect(service.budget.progressDeadlineSeconds).toBe(300 + 300 + 240 + 60);
+    // Pull + download + load + startup period + readiness period + margin.
+    expect(service.budget.progressDeadlineSeconds).toBe(300 + 300 + 240 + 10 + 5 + 60);
   });
 
   test('two services in one chart do not collide', () => {

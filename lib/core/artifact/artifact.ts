@@ -10,6 +10,8 @@ import { ArtifactCredentials } from './credentials';
 export const MODEL_MOUNT_PATH = '/mnt/models';
 const MODEL_VOLUME = 'model';
 const FETCH_TMP_VOLUME = 'fetch-tmp';
+/** Scratch space for the fetching CLIs (config, caches, partial downloads of `aws s3 sync`). */
+const FETCH_TMP_BYTES = 2 ** 30;
 
 /**
  * Download bandwidth assumed when a fetched artifact declares its `size` but no `downloadTime`.
@@ -264,7 +266,9 @@ abstract class DownloadingArtifact extends ModelArtifact {
     const sizeBytes = this.fetch.size?.toBytes();
     // 10 % headroom for filesystem overhead; archives need the archive and its contents at once.
     const storageBytes = sizeBytes ? Math.ceil(sizeBytes * this.peakFactor() * 1.1) : 0;
-    const ephemeral: Record<string, string> = storageBytes ? { 'ephemeral-storage': formatMebibytes(storageBytes) } : {};
+    // The fetcher's scratch volume counts too: the pod's ephemeral request is the larger of
+    // the init container's and the sum of the others'.
+    const ephemeral: Record<string, string> = storageBytes ? { 'ephemeral-storage': formatMebibytes(storageBytes + FETCH_TMP_BYTES) } : {};
     const env: EnvVar[] = [
       // The CLIs write config and caches under $HOME; the root filesystem is read-only.
       { name: 'HOME', value: '/tmp' },
@@ -292,7 +296,7 @@ abstract class DownloadingArtifact extends ModelArtifact {
       modelPath: this.modelPath(),
       volumes: [
         { name: MODEL_VOLUME, emptyDir: storageBytes ? { sizeLimit: formatMebibytes(storageBytes) } : {} },
-        { name: FETCH_TMP_VOLUME, emptyDir: { sizeLimit: '1Gi' } },
+        { name: FETCH_TMP_VOLUME, emptyDir: { sizeLimit: formatMebibytes(FETCH_TMP_BYTES) } },
       ],
       serverMounts: [{ name: MODEL_VOLUME, mountPath: MODEL_MOUNT_PATH, readOnly: true }],
       initContainers: [init],

@@ -1,3 +1,4 @@
+import { Accelerator } from '../accelerator';
 import { Duration } from '../duration';
 import { Problems } from '../errors';
 import { EnvVar } from '../k8s-types';
@@ -104,13 +105,17 @@ export interface IRuntime {
   readonly kind: string;
   /** The model artifact, if the runtime serves one. */
   readonly model?: ModelArtifact;
-  /** Records problems with the runtime's options; `problems` is already narrowed to `runtime`. */
-  validate(problems: Problems, gpus: number): void;
+  /**
+   * Records problems with the runtime's options; `problems` is already narrowed to `runtime`.
+   * `gpus` is the accelerator's device count (0 without one).
+   */
+  validate(problems: Problems, gpus: number, accelerator?: Accelerator): void;
   /**
    * Records problems with where the artifact put the model (e.g. TorchServe needs a `.mar`
-   * file, not a directory); `problems` is narrowed to `runtime.model`.
+   * file, not a directory); `problems` is narrowed to `runtime.model`. `source` is the URL the
+   * user wrote, when the model is fetched, for the message.
    */
-  validateModelPath?(modelPath: string, problems: Problems): void;
+  validateModelPath?(modelPath: string, problems: Problems, source?: string): void;
   /** The image and defaults, before anything is rendered. */
   defaults(gpus: number, name: string): RuntimeDefaults;
   /** Renders the runtime's part of the pod. Called only after `validate` found no problems. */

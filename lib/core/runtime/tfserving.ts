@@ -83,7 +83,9 @@ export interface TensorFlowServingOptions {
    */
   readonly batching?: TfServingBatchingOptions;
   /**
-   * Expose the gRPC API (port 8500) besides REST (8501).
+   * Expose the gRPC API (port 8500) besides REST (8501). When false, TF Serving still listens
+   * on 8500 inside the pod (it has no switch to turn gRPC off), but the port is not declared,
+   * not in the Service and not admitted by the NetworkPolicy.
    * @default true
    */
   readonly grpc?: boolean;
@@ -171,10 +173,11 @@ export class TensorFlowServingRuntime implements IRuntime {
   private modelsConfig(name: string, basePath: string): string {
     const o = this.options;
     const lines = ['model_config_list {', '  config {', `    name: ${protoString(name)}`, `    base_path: ${protoString(basePath)}`, "    model_platform: 'tensorflow'"];
-    const policy = o.versionPolicy;
-    if (policy?.kind === 'latest') lines.push('    model_version_policy {', '      latest {', `        num_versions: ${policy.count}`, '      }', '    }');
-    if (policy?.kind === 'all') lines.push('    model_version_policy {', '      all {}', '    }');
-    if (policy?.kind === 'specific') lines.push('    model_version_policy {', '      specific {', ...policy.versions.map((v) => `        versions: ${v}`), '      }', '    }');
+    // Written even when it is TF Serving's own default, so the file says what is served.
+    const policy = o.versionPolicy ?? VersionPolicy.latest(1);
+    if (policy.kind === 'latest') lines.push('    model_version_policy {', '      latest {', `        num_versions: ${policy.count}`, '      }', '    }');
+    if (policy.kind === 'all') lines.push('    model_version_policy {', '      all {}', '    }');
+    if (policy.kind === 'specific') lines.push('    model_version_policy {', '      specific {', ...policy.versions.map((v) => `        versions: ${v}`), '      }', '    }');
     for (const [label, version] of Object.entries(o.versionLabels ?? {})) {
       lines.push('    version_labels {', `      key: ${protoString(label)}`, `      value: ${version}`, '    }');
     }

@@ -100,9 +100,9 @@ export class TorchServeRuntime implements IRuntime {
     checkOneOf(problems, 'grpc', o.grpc, [true, false]);
   }
 
-  public validateModelPath(modelPath: string, problems: Problems): void {
+  public validateModelPath(modelPath: string, problems: Problems, source?: string): void {
     if (!modelPath.endsWith('.mar')) {
-      problems.add('', modelPath, 'expected the model to be a .mar archive (a single object or file ending in ".mar", not a prefix or directory)');
+      problems.add('', source ?? modelPath, 'expected the model to be a .mar archive (a single object or file ending in ".mar", not a prefix or directory)');
     }
   }
 

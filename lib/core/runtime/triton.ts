@@ -45,8 +45,8 @@ export class TritonRuntime implements IRuntime {
     checkOneOf(problems, 'grpc', o.grpc, [true, false]);
   }
 
-  public validateModelPath(modelPath: string, problems: Problems): void {
-    if (/\.(mar|onnx|plan|pt|zip)$/.test(modelPath)) problems.add('', modelPath, 'expected a model repository directory (a prefix or archive), not a single model file');
+  public validateModelPath(modelPath: string, problems: Problems, source?: string): void {
+    if (/\.(mar|onnx|plan|pt|zip)$/.test(modelPath)) problems.add('', source ?? modelPath, 'expected a model repository directory (a prefix or archive), not a single model file');
   }
 
   public defaults(): RuntimeDefaults {

@@ -1,4 +1,5 @@
 import { ModelArtifact } from '../artifact/artifact';
+import { Accelerator } from '../accelerator';
 import { checkInteger } from '../checks';
 import { Duration } from '../duration';
 import { Problems } from '../errors';
@@ -57,8 +58,16 @@ export class VllmRuntime implements IRuntime {
     return this.options.model;
   }
 
-  public validate(problems: Problems, gpus: number): void {
+  public validate(problems: Problems, gpus: number, accelerator?: Accelerator): void {
     const o = this.options;
+    // NCCL cannot shard a model across MIG instances: several slices are a mistake, reported once.
+    const migSlices = accelerator?.migProfile !== undefined && gpus > 1;
+    if (accelerator === undefined && o.image === undefined) {
+      problems.add('image', undefined, 'expected an accelerator (Accelerator.nvidiaGpu(...)) on the service: the default vLLM image needs an NVIDIA GPU; give a CPU build of vLLM as image to run without one');
+    }
+    if (migSlices) {
+      problems.add('tensorParallelSize', o.tensorParallelSize ?? gpus, `expected 1 MIG slice: NCCL cannot shard a model across MIG instances (the accelerator asks for ${gpus} ${accelerator.migProfile} slices); use whole GPUs for tensor parallelism`);
+    }
     if (!(o.model instanceof ModelArtifact)) problems.add('model', o.model, 'expected a ModelArtifact, e.g. ModelArtifact.fromHuggingFace("org/model", { revision: "<40-hex commit>" })');
     else o.model.validate(problems, 'model');
     checkImage(problems, 'image', o.image);
@@ -66,7 +75,7 @@ export class VllmRuntime implements IRuntime {
       problems.add('servedModelName', o.servedModelName, 'expected letters, digits, "_", "-", "." and "/"');
     }
     checkInteger(problems, 'tensorParallelSize', o.tensorParallelSize, 1, 64);
-    if (o.tensorParallelSize !== undefined && Number.isInteger(o.tensorParallelSize) && o.tensorParallelSize !== Math.max(gpus, 1)) {
+    if (!migSlices && o.tensorParallelSize !== undefined && Number.isInteger(o.tensorParallelSize) && o.tensorParallelSize !== Math.max(gpus, 1)) {
       problems.add('tensorParallelSize', o.tensorParallelSize, `expected the accelerator's GPU count (${gpus}): vLLM shards the model over every GPU the pod holds`);
     }
     checkInteger(problems, 'maxModelLen', o.maxModelLen, 1);

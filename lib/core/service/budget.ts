@@ -4,7 +4,9 @@ import { StartupProbeOptions } from './props';
 
 /** Seconds between startup probes unless overridden. */
 export const STARTUP_PROBE_PERIOD_SECONDS = 10;
-/** Slack in the progress deadline for scheduling and the first readiness checks after load. */
+/** Seconds between readiness probes (after the startup probe has passed). */
+export const READINESS_PROBE_PERIOD_SECONDS = 5;
+/** Slack in the derived progress deadline for scheduling and volume attachment. */
 export const PROGRESS_DEADLINE_MARGIN_SECONDS = 60;
 /** Longest progress deadline accepted (the largest Duration an IaC await timer can hold, in seconds). */
 export const MAX_PROGRESS_DEADLINE_SECONDS = Math.floor(2 ** 31 / 1000);
@@ -24,9 +26,16 @@ export interface StartupBudget {
   readonly downloadSeconds: number;
   /** Seconds to pull the image. */
   readonly imagePullSeconds: number;
-  /** The startup probe's period and failure threshold; their product covers `modelLoadSeconds`. */
+  /**
+   * The startup probe's period and failure threshold. The kubelet probes once as the container
+   * starts, so the last allowed failure comes `(failureThreshold − 1) × periodSeconds` later;
+   * that product covers `modelLoadSeconds`.
+   */
   readonly startupProbe: { readonly periodSeconds: number; readonly failureThreshold: number };
-  /** Seconds from pod creation to ready in the worst accepted case: pull + download + load. */
+  /**
+   * Seconds from pod creation to Ready in the worst accepted case: image pull + download +
+   * load, plus one startup period (the probe that sees the model loaded) and one readiness period.
+   */
   readonly podReadySeconds: number;
   /** The Deployment's `progressDeadlineSeconds`. */
   readonly progressDeadlineSeconds: number;
@@ -49,30 +58,31 @@ export function startupBudget(input: StartupBudgetInput, problems?: Problems): S
   const modelLoadSeconds = input.modelLoadTime.toSeconds();
   const imagePullSeconds = (input.imagePullTime ?? DEFAULT_IMAGE_PULL_TIME).toSeconds();
   const periodSeconds = input.startupProbe?.periodSeconds ?? STARTUP_PROBE_PERIOD_SECONDS;
-  const needed = Math.max(1, Math.ceil(modelLoadSeconds / periodSeconds));
+  // One more than the periods in the load time: the first probe runs at start, not after a period.
+  const needed = Math.ceil(modelLoadSeconds / periodSeconds) + 1;
   const failureThreshold = input.startupProbe?.failureThreshold ?? needed;
-  if (problems && periodSeconds * failureThreshold < modelLoadSeconds) {
+  if (problems && periodSeconds * (failureThreshold - 1) < modelLoadSeconds) {
     problems.add(
       'startupProbe.failureThreshold',
       failureThreshold,
-      `expected at least ${needed}: periodSeconds (${periodSeconds}) × failureThreshold must cover modelLoadTime (${modelLoadSeconds} s), or the kubelet kills the server while it loads`,
+      `expected at least ${needed}: (failureThreshold − 1) × periodSeconds (${periodSeconds}) must cover modelLoadTime (${modelLoadSeconds} s), because the kubelet probes once at start and kills the server at the last failure`,
     );
   }
-  const podReadySeconds = imagePullSeconds + input.downloadSeconds + modelLoadSeconds;
+  const podReadySeconds = imagePullSeconds + input.downloadSeconds + modelLoadSeconds + periodSeconds + READINESS_PROBE_PERIOD_SECONDS;
   const derivedDeadline = podReadySeconds + PROGRESS_DEADLINE_MARGIN_SECONDS;
   const progressDeadlineSeconds = input.progressDeadline?.toSeconds() ?? derivedDeadline;
   if (problems && input.progressDeadline && progressDeadlineSeconds < podReadySeconds) {
     problems.add(
       'progressDeadline',
       input.progressDeadline,
-      `expected at least ${podReadySeconds} s: image pull (${imagePullSeconds} s) + download (${input.downloadSeconds} s) + modelLoadTime (${modelLoadSeconds} s), or every rollout of a healthy model is reported failed`,
+      `expected at least ${podReadySeconds} s: image pull (${imagePullSeconds} s) + download (${input.downloadSeconds} s) + modelLoadTime (${modelLoadSeconds} s) + one startup and one readiness probe period (${periodSeconds + READINESS_PROBE_PERIOD_SECONDS} s), or rollouts of a healthy model are reported failed`,
     );
   }
   if (problems && !input.progressDeadline && derivedDeadline > MAX_PROGRESS_DEADLINE_SECONDS) {
     problems.add(
       'progressDeadline',
       undefined,
-      `expected the derived deadline, image pull (${imagePullSeconds} s) + download (${input.downloadSeconds} s) + modelLoadTime (${modelLoadSeconds} s) + ${PROGRESS_DEADLINE_MARGIN_SECONDS} s = ${derivedDeadline} s, to be at most ${MAX_PROGRESS_DEADLINE_SECONDS} s: declare shorter times`,
+      `expected the derived deadline, ${podReadySeconds} s to become ready + ${PROGRESS_DEADLINE_MARGIN_SECONDS} s = ${derivedDeadline} s, to be at most ${MAX_PROGRESS_DEADLINE_SECONDS} s: declare shorter times`,
     );
   }
   return {

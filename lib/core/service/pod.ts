@@ -3,8 +3,8 @@ import { ArtifactBinding } from '../artifact/artifact';
 import { Container, EnvVar, Labels, PodSpec, Probe, SecurityContext, Volume, VolumeMount } from '../k8s-types';
 import { formatMebibytes, parseQuantity } from '../quantity';
 import { ProbeTarget, RuntimeProfile } from '../runtime/contract';
-import { StartupBudget } from './budget';
-import { ModelServiceProps, TopologySpread } from './props';
+import { READINESS_PROBE_PERIOD_SECONDS, StartupBudget } from './budget';
+import { DEFAULT_CPU, DEFAULT_MEMORY, ModelServiceProps, TopologySpread } from './props';
 
 /** Where generated config files are mounted in the server container. */
 export const CONFIG_MOUNT_PATH = '/etc/modelship';
@@ -54,8 +54,8 @@ export interface PodInput {
 export function renderPodSpec(input: PodInput): PodSpec {
   const { props, profile, binding, accelerator, budget } = input;
   const { uid, gid } = input.user;
-  const cpu = props.resources?.cpu ?? '1';
-  const memory = props.resources?.memory ?? '2Gi';
+  const cpu = props.resources?.cpu ?? DEFAULT_CPU;
+  const memory = props.resources?.memory ?? DEFAULT_MEMORY;
   // Distinct paths can share a slug (`/a/b`, `/a-b`) or a truncated prefix; volume names must be unique.
   const used = new Set<string>();
   const scratch = profile.writablePaths.map((w) => {
@@ -104,7 +104,7 @@ export function renderPodSpec(input: PodInput): PodSpec {
     resources: { requests, limits },
     volumeMounts: mounts,
     startupProbe: probe(profile.startupProbe, { periodSeconds: budget.startupProbe.periodSeconds, failureThreshold: budget.startupProbe.failureThreshold, timeoutSeconds: 5 }),
-    readinessProbe: probe(profile.readinessProbe, { periodSeconds: 5, failureThreshold: 3, successThreshold: 1, timeoutSeconds: 5 }),
+    readinessProbe: probe(profile.readinessProbe, { periodSeconds: READINESS_PROBE_PERIOD_SECONDS, failureThreshold: 3, successThreshold: 1, timeoutSeconds: 5 }),
     livenessProbe: probe(profile.livenessProbe, { periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 }),
     ...(drainSeconds > 0 ? { lifecycle: { preStop: { exec: { command: ['sleep', String(drainSeconds)] } } } } : {}),
     securityContext,

@@ -3,6 +3,11 @@ import { Duration } from '../duration';
 import { Toleration } from '../k8s-types';
 import { IRuntime } from '../runtime/contract';
 
+/** Memory request when none is given. */
+export const DEFAULT_MEMORY = '2Gi';
+/** CPU request when none is given. */
+export const DEFAULT_CPU = '1';
+
 /** CPU and memory for each replica's server container. */
 export interface ResourceProps {
   /**
@@ -71,9 +76,9 @@ export interface StartupProbeOptions {
    */
   readonly periodSeconds?: number;
   /**
-   * Failed checks before the container is restarted. `periodSeconds × failureThreshold` must
-   * cover `modelLoadTime`.
-   * @default - ceil(modelLoadTime / periodSeconds)
+   * Failed checks before the container is restarted. `(failureThreshold − 1) × periodSeconds`
+   * must cover `modelLoadTime` (the first check runs as the container starts).
+   * @default - ceil(modelLoadTime / periodSeconds) + 1
    */
   readonly failureThreshold?: number;
 }
@@ -125,8 +130,9 @@ export interface ModelServiceProps {
    */
   readonly startupProbe?: StartupProbeOptions;
   /**
-   * The Deployment's `progressDeadlineSeconds`; must cover image pull, download and load.
-   * @default - imagePullTime + download time + modelLoadTime + 60 s
+   * The Deployment's `progressDeadlineSeconds`; must cover image pull, download, load and one
+   * startup and one readiness probe period.
+   * @default - imagePullTime + download time + modelLoadTime + startup period + readiness period (5 s) + 60 s
    */
   readonly progressDeadline?: Duration;
   /**

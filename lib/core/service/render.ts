@@ -7,7 +7,7 @@ import { parseQuantity } from '../quantity';
 import { IRuntime, PortRole, RuntimeDefaults, RuntimeProfile } from '../runtime/contract';
 import { StartupBudget, startupBudget } from './budget';
 import { CONFIG_MOUNT_PATH, renderPodSpec, restrictedSecurityContext } from './pod';
-import { InferenceClients, ModelServiceProps } from './props';
+import { DEFAULT_CPU, DEFAULT_MEMORY, InferenceClients, ModelServiceProps } from './props';
 import { checkRuntimePorts, checkWritablePaths, validateServiceProps } from './validate';
 
 /** The objects of one ModelService, each reachable for inspection and patching. */
@@ -38,6 +38,22 @@ export interface RenderContext {
   readonly defaultName: string;
 }
 
+/**
+ * Memory-backed volumes (tmpfs, e.g. vLLM's /dev/shm) are charged to the container's memory
+ * limit: if they alone reach it, the server is OOM-killed as soon as it fills them.
+ */
+function checkMemoryBackedVolumes(problems: Problems, props: ModelServiceProps, profile: RuntimeProfile): void {
+  const tmpfs = profile.writablePaths.filter((w) => w.medium === 'Memory');
+  const tmpfsBytes = tmpfs.reduce((sum, w) => sum + (parseQuantity(w.sizeLimit ?? '0') ?? 0), 0);
+  const prop = props.resources?.memoryLimit !== undefined ? 'memoryLimit' : 'memory';
+  const given = props.resources?.memoryLimit ?? props.resources?.memory;
+  if (tmpfsBytes > 0 && (parseQuantity(given ?? DEFAULT_MEMORY) ?? 0) <= tmpfsBytes) {
+    const volumes = tmpfs.map((w) => `${w.path} ${w.sizeLimit}`).join(', ');
+    const fallback = given === undefined ? ` (the default is ${DEFAULT_MEMORY})` : '';
+    problems.add(`resources.${prop}`, given, `expected more than the memory-backed volumes the runtime mounts (${volumes}), which count against the memory limit${fallback}`);
+  }
+}
+
 function isRuntime(value: unknown): value is IRuntime {
   const r = value as IRuntime | undefined;
   return typeof r === 'object' && r !== null && typeof r.validate === 'function' && typeof r.defaults === 'function' && typeof r.render === 'function';
@@ -55,6 +71,7 @@ export function renderModelService(ctx: RenderContext, props: ModelServiceProps)
   if (typeof props !== 'object' || props === null) throw new ValidationError([{ construct: ctx.path, prop: 'props', given: String(props), allowed: 'expected ModelServiceProps with at least a runtime' }]);
   const name = props.name ?? ctx.defaultName;
   validateServiceProps(problems, name, props);
+  const servicePropsValid = problems.empty;
   if (!isRuntime(props.runtime)) {
     problems.add('runtime', props.runtime, 'expected a runtime such as Runtime.torchServe({ model }), Runtime.triton(...), Runtime.vllm(...) or Runtime.custom(...)');
     problems.throwIfAny();
@@ -63,9 +80,10 @@ export function renderModelService(ctx: RenderContext, props: ModelServiceProps)
   const accelerator = props.accelerator instanceof Accelerator ? props.accelerator : undefined;
   const gpus = accelerator && Number.isInteger(accelerator.count) && accelerator.count > 0 ? accelerator.count : 0;
   const runtimeProblems = problems.at('runtime');
-  runtime.validate(runtimeProblems, gpus);
-  // Stop before binding: binding assumes valid options, and a half-valid set would add noise.
-  problems.throwIfAny();
+  const before = problems.all.length;
+  runtime.validate(runtimeProblems, gpus, accelerator);
+  // Binding assumes valid runtime options: stop here if they are not, with everything found so far.
+  if (problems.all.length > before) problems.throwIfAny();
 
   const defaults: RuntimeDefaults = runtime.defaults(gpus, name);
   const { uid, gid } = defaults.user;
@@ -75,7 +93,10 @@ export function renderModelService(ctx: RenderContext, props: ModelServiceProps)
   if (runtime.model?.fetchesWithServerImage && !defaults.hasHuggingFaceCli) {
     runtimeProblems.add('model.fetchImage', undefined, `expected an image with huggingface-cli to fetch the model: the ${runtime.kind} image has none`);
   }
-  if (runtime.model) runtime.validateModelPath?.(binding.modelPath, runtimeProblems.at('model'));
+  if (runtime.model) runtime.validateModelPath?.(binding.modelPath, runtimeProblems.at('model'), binding.source);
+  // The budget and the rendering read the service props: report their problems together with
+  // the artifact's before going on.
+  if (!servicePropsValid) problems.throwIfAny();
   const budget = startupBudget(
     {
       modelLoadTime: props.modelLoadTime ?? defaults.modelLoadTime,
@@ -86,11 +107,12 @@ export function renderModelService(ctx: RenderContext, props: ModelServiceProps)
     },
     problems,
   );
-  const cpus = parseQuantity(props.resources?.cpu ?? '1') ?? 1;
+  const cpus = parseQuantity(props.resources?.cpu ?? DEFAULT_CPU) ?? 1;
   const profile = runtime.render({ name, modelPath: binding.modelPath, ...(binding.source ? { modelSource: binding.source } : {}), gpus, cpus, configPath: CONFIG_MOUNT_PATH });
   checkRuntimePorts(runtimeProblems, profile.ports);
   const otherMounts = [...binding.serverMounts.map((m) => m.mountPath), ...(Object.keys(profile.configFiles).length ? [CONFIG_MOUNT_PATH] : [])];
   checkWritablePaths(runtimeProblems, profile.writablePaths, otherMounts);
+  checkMemoryBackedVolumes(problems, props, profile);
   const runtimeEnv = new Set(profile.env.map((e) => e.name));
   for (const prop of ['env', 'secretEnv'] as const) {
     for (const key of Object.keys(props[prop] ?? {})) {
@@ -161,6 +183,8 @@ export function renderModelService(ctx: RenderContext, props: ModelServiceProps)
   const inference = profile.ports.filter((p) => p.role === PortRole.HTTP || p.role === PortRole.GRPC);
   const clients = (props.inferenceClients ?? InferenceClients.any()).peers;
   const monitoring = props.monitoringNamespace ?? 'monitoring';
+  // Metrics on an inference port open to every client need no rule of their own.
+  const metricsRule = profile.metrics !== undefined && !(clients === undefined && inference.some((p) => p.name === profile.metrics!.port));
   const networkPolicy: KubeObject = {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -170,7 +194,7 @@ export function renderModelService(ctx: RenderContext, props: ModelServiceProps)
       policyTypes: ['Ingress'],
       ingress: [
         { ...(clients ? { from: clients.map((c) => structuredClone(c)) } : {}), ports: inference.map((p) => ({ protocol: 'TCP', port: p.name })) },
-        ...(profile.metrics ? [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': monitoring } } }], ports: [{ protocol: 'TCP', port: profile.metrics.port }] }] : []),
+        ...(metricsRule ? [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': monitoring } } }], ports: [{ protocol: 'TCP', port: profile.metrics!.port }] }] : []),
       ],
     },
   };

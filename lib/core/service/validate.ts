@@ -6,7 +6,7 @@ import { isDnsLabel, isDnsSubdomain, isEnvName, isLabelKey, isLabelValue, isPort
 import { isQuantity, parseQuantity } from '../quantity';
 import { RuntimePort, WritablePath } from '../runtime/contract';
 import { MAX_PROGRESS_DEADLINE_SECONDS } from './budget';
-import { InferenceClients, ModelServiceProps, ResourceProps, TopologySpread } from './props';
+import { DEFAULT_CPU, DEFAULT_MEMORY, InferenceClients, ModelServiceProps, ResourceProps, TopologySpread } from './props';
 
 /** Label keys modelship sets on every object; user labels may not override them. */
 export const RESERVED_LABEL_KEYS = ['app.kubernetes.io/name', 'app.kubernetes.io/component', 'app.kubernetes.io/managed-by', 'modelship.dev/runtime'];
@@ -37,10 +37,10 @@ function checkResources(problems: Problems, props: ModelServiceProps): void {
       p.add(lim, limValue, `expected at least the request ${req}=${JSON.stringify(reqValue)}: Kubernetes rejects a limit below its request`);
     }
     if (reqValue === undefined && isQuantity(limValue) && req === 'cpu' && parseQuantity(limValue)! < 1) {
-      p.add(lim, limValue, 'expected at least the default CPU request "1", or set cpu too');
+      p.add(lim, limValue, `expected at least the default CPU request "${DEFAULT_CPU}", or set cpu too`);
     }
     if (reqValue === undefined && isQuantity(limValue) && req === 'memory' && parseQuantity(limValue)! < 2 * 2 ** 30) {
-      p.add(lim, limValue, 'expected at least the default memory request "2Gi", or set memory too');
+      p.add(lim, limValue, `expected at least the default memory request "${DEFAULT_MEMORY}", or set memory too`);
     }
   }
 }

@@ -26,7 +26,7 @@ describe('fromSecret', () => {
 
   test('a Hugging Face token reaches only the fetcher; the server stays offline', () => {
     const credentials = ArtifactCredentials.fromSecret('hf', { HF_TOKEN: 'token' });
-    const r = renderValid({ runtime: Runtime.vllm({ model: ModelArtifact.fromHuggingFace('org/gated', { revision: HF_REVISION, credentials }) }), accelerator: Accelerator.nvidiaGpu() });
+    const r = renderValid({ runtime: Runtime.vllm({ model: ModelArtifact.fromHuggingFace('org/gated', { revision: HF_REVISION, credentials }) }), accelerator: Accelerator.nvidiaGpu(), resources: { memory: '16Gi' } });
     expect(fetcherOf(r).env).toContainEqual({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } });
     expect(serverOf(r).env!.map((e) => e.name)).not.toContain('HF_TOKEN');
   });

@@ -134,7 +134,7 @@ describe('Hugging Face, claims and images', () => {
   });
 
   test('vLLM fetches Hugging Face with its own image', () => {
-    const r = renderValid({ runtime: Runtime.vllm({ model: ModelArtifact.fromHuggingFace('org/model', { revision: HF_REVISION }) }), accelerator: Accelerator.nvidiaGpu() });
+    const r = renderValid({ runtime: Runtime.vllm({ model: ModelArtifact.fromHuggingFace('org/model', { revision: HF_REVISION }) }), accelerator: Accelerator.nvidiaGpu(), resources: { memory: '16Gi' } });
     expect(fetcherOf(r).image).toBe(serverOf(r).image);
   });
 });

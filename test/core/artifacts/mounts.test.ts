@@ -25,7 +25,7 @@ describe.each(FETCHED)('%s', (_kind, model) => {
     const r = custom(model);
     expect(mountOf(fetcherOf(r), 'fetch-tmp')).toEqual([{ name: 'fetch-tmp', mountPath: '/tmp' }]);
     expect(mountOf(serverOf(r), 'fetch-tmp')).toEqual([]);
-    expect(podSpecOf(r).volumes).toContainEqual({ name: 'fetch-tmp', emptyDir: { sizeLimit: '1Gi' } });
+    expect(podSpecOf(r).volumes).toContainEqual({ name: 'fetch-tmp', emptyDir: { sizeLimit: '1024Mi' } });
   });
 
   test('the fetcher runs restricted, as the server\'s user, with a read-only root', () => {

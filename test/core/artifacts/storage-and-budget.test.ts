@@ -23,8 +23,21 @@ describe('size', () => {
   test('sets the model volume sizeLimit (10 % headroom) and the ephemeral-storage request of both containers', () => {
     const r = renderValid(withModel(ModelArtifact.fromS3('s3://models/a/model.onnx', { size: Size.gibibytes(10) })));
     expect(modelVolumeOf(podSpecOf(r))).toEqual({ name: 'model', emptyDir: { sizeLimit: '11264Mi' } });
-    expect(fetcherOf(r).resources.requests['ephemeral-storage']).toBe('11264Mi');
+    // The fetcher also writes its 1 GiB scratch volume (fetch-tmp).
+    expect(fetcherOf(r).resources.requests['ephemeral-storage']).toBe(`${11264 + 1024}Mi`);
     expect(serverOf(r).resources.requests['ephemeral-storage']).toBe('11264Mi');
+  });
+
+  test.each([
+    ['an object', ModelArtifact.fromS3('s3://models/a/model.onnx', { size: Size.gibibytes(10) })],
+    ['an archive', ModelArtifact.fromHttps('https://models.example.com/a.tar.gz', { sha256: SHA256, size: Size.parse('1Gi') })],
+  ])('%s: the pod-level ephemeral-storage request (the larger of the init container\'s and the sum of the others\') covers the model volume and fetch-tmp', (_what, model) => {
+    const spec = podSpecOf(renderValid(withModel(model)));
+    const request = (c: Container) => parseQuantity(c.resources.requests['ephemeral-storage'] ?? '0')!;
+    const podRequest = Math.max(...(spec.initContainers ?? []).map(request), spec.containers.reduce((sum, c) => sum + request(c), 0));
+    const sizeLimit = (name: string) => parseQuantity(spec.volumes!.find((v) => v.name === name)!.emptyDir!.sizeLimit!)!;
+    expect(sizeLimit('fetch-tmp')).toBe(2 ** 30);
+    expect(podRequest).toBe(sizeLimit('model') + sizeLimit('fetch-tmp'));
   });
 
   test('an archive needs room for itself and its contents while unpacking', () => {
@@ -65,6 +78,8 @@ describe('size', () => {
 describe('download budget', () => {
   const IMAGE_PULL = 300;
   const CUSTOM_LOAD = 60;
+  const STARTUP_PERIOD = 10;
+  const READINESS_PERIOD = 5;
   const MARGIN = 60;
   const deadline = (r: ReturnType<typeof render>) => (r.deployment['spec'] as { progressDeadlineSeconds: number }).progressDeadlineSeconds;
 
@@ -78,18 +93,21 @@ describe('download budget', () => {
   ])('%s', (_what, model, download) => {
     const r = renderValid(withModel(model));
     expect(r.budget.downloadSeconds).toBe(download);
-    expect(deadline(r)).toBe(IMAGE_PULL + download + CUSTOM_LOAD + MARGIN);
+    expect(deadline(r)).toBe(IMAGE_PULL + download + CUSTOM_LOAD + STARTUP_PERIOD + READINESS_PERIOD + MARGIN);
   });
 
   test('the startup probe covers the load only: it starts after the init container finished', () => {
     const short = serverOf(renderValid(withModel(ModelArtifact.inImage('/opt/model')))).startupProbe;
     const long = serverOf(renderValid(withModel(ModelArtifact.fromS3('s3://models/a/', { downloadTime: Duration.hours(1) })))).startupProbe;
     expect(long).toEqual(short);
-    expect(long!.periodSeconds * long!.failureThreshold).toBe(CUSTOM_LOAD);
+    // The first check runs at start; the last allowed failure comes (failureThreshold − 1) periods later.
+    expect(long).toMatchObject({ periodSeconds: STARTUP_PERIOD, failureThreshold: CUSTOM_LOAD / STARTUP_PERIOD + 1 });
+    expect(long!.periodSeconds * (long!.failureThreshold - 1)).toBe(CUSTOM_LOAD);
   });
 
-  test('a progress deadline shorter than pull + download + load is refused', () => {
-    const props = withModel(ModelArtifact.fromS3('s3://models/a/', { downloadTime: Duration.minutes(10) }), { progressDeadline: Duration.minutes(15) });
-    expect(() => render(props)).toThrow(/progressDeadline: .*expected at least 960 s: image pull \(300 s\) \+ download \(600 s\) \+ modelLoadTime \(60 s\)/);
+  test('a progress deadline shorter than pull + download + load + one startup and one readiness period is refused', () => {
+    const props = withModel(ModelArtifact.fromS3('s3://models/a/', { downloadTime: Duration.minutes(10) }), { progressDeadline: Duration.minutes(16) });
+    expect(() => render(props)).toThrow(/progressDeadline: .*expected at least 975 s: image pull \(300 s\) \+ download \(600 s\) \+ modelLoadTime \(60 s\) \+ one startup and one readiness probe period \(15 s\)/);
+    expect(() => renderValid({ ...props, progressDeadline: Duration.seconds(975) })).not.toThrow();
   });
 });

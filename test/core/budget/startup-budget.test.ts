@@ -6,10 +6,12 @@
 import fc from 'fast-check';
 import { ModelService } from '../../../lib/cdk8s';
 import {
+  Accelerator,
   Duration,
   ModelArtifact,
   ModelImage,
   PROGRESS_DEADLINE_MARGIN_SECONDS,
+  READINESS_PROBE_PERIOD_SECONDS,
   Runtime,
   Size,
   startupBudget,
@@ -68,8 +70,13 @@ const artifactCase: fc.Arbitrary<ArtifactCase> = fc.oneof(
 
 const deploymentSpec = (rendered: RenderedModelService) => rendered.deployment['spec'] as { progressDeadlineSeconds: number };
 
+test('the readiness probe period in the budget is the rendered one: 5 s', () => {
+  expect(READINESS_PROBE_PERIOD_SECONDS).toBe(5);
+  expect(serverOf(render({ runtime: Runtime.custom({ image: ModelImage.fromRegistry('ghcr.io/acme/scorer:1.4.2') }) })).readinessProbe!.periodSeconds).toBe(READINESS_PROBE_PERIOD_SECONDS);
+});
+
 describe('the startup probe covers modelLoadTime', () => {
-  test('derived: failureThreshold × periodSeconds ≥ modelLoadTime, with the smallest such threshold', () => {
+  test('derived: (failureThreshold − 1) × periodSeconds ≥ modelLoadTime (the first probe runs at start), with the smallest such threshold', () => {
     fc.assert(
       fc.property(duration(1, DAY), fc.option(fc.integer({ min: 1, max: 3600 }), { nil: undefined }), (modelLoadTime, periodSeconds) => {
         const props: ModelServiceProps = { runtime: Runtime.custom({ image: ModelImage.fromRegistry('ghcr.io/acme/scorer:1.4.2') }), modelLoadTime, ...(periodSeconds ? { startupProbe: { periodSeconds } } : {}) };
@@ -77,10 +84,12 @@ describe('the startup probe covers modelLoadTime', () => {
         const probe = serverOf(rendered).startupProbe!;
         const load = Math.ceil(modelLoadTime.toMilliseconds() / 1000);
         expect(probe.periodSeconds).toBe(periodSeconds ?? STARTUP_PROBE_PERIOD_SECONDS);
-        expect(probe.failureThreshold).toBeGreaterThanOrEqual(1);
-        expect(probe.failureThreshold * probe.periodSeconds).toBeGreaterThanOrEqual(load);
-        // Not more than needed: one fewer failure would not cover the load (unless one is the minimum).
-        if (probe.failureThreshold > 1) expect((probe.failureThreshold - 1) * probe.periodSeconds).toBeLessThan(load);
+        expect(probe.failureThreshold).toBe(Math.ceil(load / probe.periodSeconds) + 1);
+        // Every load takes at least a second, so one probe at start is never enough.
+        expect(probe.failureThreshold).toBeGreaterThanOrEqual(2);
+        expect((probe.failureThreshold - 1) * probe.periodSeconds).toBeGreaterThanOrEqual(load);
+        // Not more than needed: one fewer failure would not cover the load.
+        expect((probe.failureThreshold - 2) * probe.periodSeconds).toBeLessThan(load);
         // The budget object and the rendered probe are the same numbers.
         expect(rendered.budget.startupProbe).toEqual({ periodSeconds: probe.periodSeconds, failureThreshold: probe.failureThreshold });
         expect(rendered.budget.modelLoadSeconds).toBe(load);
@@ -92,22 +101,22 @@ describe('the startup probe covers modelLoadTime', () => {
   test('explicit overrides are accepted exactly when they cover modelLoadTime', () => {
     const inputs = fc.tuple(fc.integer({ min: 1, max: DAY }), fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3600 }))).chain(([load, period]) =>
       // Thresholds anywhere, and right around the smallest one that covers the load.
-      fc.oneof(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: -2, max: 2 }).map((d) => Math.max(1, Math.ceil(load / period) + d))).map((threshold) => [load, period, threshold] as const),
+      fc.oneof(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: -2, max: 2 }).map((d) => Math.max(1, Math.ceil(load / period) + 1 + d))).map((threshold) => [load, period, threshold] as const),
     );
     fc.assert(
       fc.property(inputs, ([load, periodSeconds, failureThreshold]) => {
         const props: ModelServiceProps = { runtime: Runtime.custom({ image: ModelImage.fromRegistry('ghcr.io/acme/scorer:1.4.2') }), modelLoadTime: Duration.seconds(load), startupProbe: { periodSeconds, failureThreshold } };
-        if (periodSeconds * failureThreshold >= load) {
+        if (periodSeconds * (failureThreshold - 1) >= load) {
           expect(serverOf(render(props)).startupProbe).toMatchObject({ periodSeconds, failureThreshold });
         } else {
           const error = validationErrorOf(() => render(props));
-          const needed = Math.ceil(load / periodSeconds);
+          const needed = Math.ceil(load / periodSeconds) + 1;
           expect(error.problems).toEqual([
             {
               construct: 'test/fraud',
               prop: 'startupProbe.failureThreshold',
               given: String(failureThreshold),
-              allowed: `expected at least ${needed}: periodSeconds (${periodSeconds}) × failureThreshold must cover modelLoadTime (${load} s), or the kubelet kills the server while it loads`,
+              allowed: `expected at least ${needed}: (failureThreshold − 1) × periodSeconds (${periodSeconds}) must cover modelLoadTime (${load} s), because the kubelet probes once at start and kills the server at the last failure`,
             },
           ]);
         }
@@ -117,39 +126,46 @@ describe('the startup probe covers modelLoadTime', () => {
   });
 });
 
-describe('the progress deadline covers pull, download and load', () => {
-  test('derived: progressDeadlineSeconds = imagePullTime + download + modelLoadTime + 60, for every kind of artifact', () => {
+describe('the progress deadline covers pull, download, load and the probe periods', () => {
+  test('derived: progressDeadlineSeconds = imagePullTime + download + modelLoadTime + startup period + readiness period (5 s) + 60, for every kind of artifact', () => {
     fc.assert(
-      fc.property(artifactCase, duration(1, DAY), fc.option(duration(0, DAY), { nil: undefined }), (artifact, modelLoadTime, imagePullTime) => {
+      fc.property(artifactCase, duration(1, DAY), fc.option(duration(0, DAY), { nil: undefined }), fc.option(fc.integer({ min: 1, max: 3600 }), { nil: undefined }), (artifact, modelLoadTime, imagePullTime, periodSeconds) => {
         const props: ModelServiceProps = {
           runtime: artifact.runtime(artifact.model),
           modelLoadTime,
           ...(imagePullTime ? { imagePullTime } : {}),
-          ...(artifact.label === 'huggingface' ? { resources: { cpu: '4', memory: '32Gi' } } : {}),
+          ...(periodSeconds ? { startupProbe: { periodSeconds } } : {}),
+          ...(artifact.label === 'huggingface' ? { accelerator: Accelerator.nvidiaGpu(), resources: { cpu: '4', memory: '32Gi' } } : {}),
         };
         const rendered = render(props);
         const pull = imagePullTime ? Math.ceil(imagePullTime.toMilliseconds() / 1000) : 300;
         const load = Math.ceil(modelLoadTime.toMilliseconds() / 1000);
-        expect(rendered.budget).toMatchObject({ imagePullSeconds: pull, downloadSeconds: artifact.downloadSeconds, modelLoadSeconds: load, podReadySeconds: pull + artifact.downloadSeconds + load });
-        expect(deploymentSpec(rendered).progressDeadlineSeconds).toBe(pull + artifact.downloadSeconds + load + PROGRESS_DEADLINE_MARGIN_SECONDS);
+        const period = periodSeconds ?? STARTUP_PROBE_PERIOD_SECONDS;
+        const podReady = pull + artifact.downloadSeconds + load + period + 5;
+        expect(rendered.budget).toMatchObject({ imagePullSeconds: pull, downloadSeconds: artifact.downloadSeconds, modelLoadSeconds: load, podReadySeconds: podReady });
+        expect(deploymentSpec(rendered).progressDeadlineSeconds).toBe(podReady + PROGRESS_DEADLINE_MARGIN_SECONDS);
+        expect(PROGRESS_DEADLINE_MARGIN_SECONDS).toBe(60);
         expect(rendered.budget.progressDeadlineSeconds).toBe(deploymentSpec(rendered).progressDeadlineSeconds);
-        // The startup probe's whole window, after pull and download, fits inside the rollout deadline.
-        const probe = serverOf(rendered).startupProbe!;
-        expect(deploymentSpec(rendered).progressDeadlineSeconds).toBeGreaterThanOrEqual(pull + artifact.downloadSeconds + probe.periodSeconds * probe.failureThreshold);
+        // The startup probe's last allowed check (at (failureThreshold − 1) × period after start),
+        // after pull and download, plus one readiness period, fits inside the time to become ready.
+        const server = serverOf(rendered);
+        const probe = server.startupProbe!;
+        expect(probe.periodSeconds).toBe(period);
+        expect(rendered.budget.podReadySeconds).toBeGreaterThanOrEqual(pull + artifact.downloadSeconds + probe.periodSeconds * (probe.failureThreshold - 1) + server.readinessProbe!.periodSeconds);
         expect(Number.isInteger(deploymentSpec(rendered).progressDeadlineSeconds)).toBe(true);
       }),
       RUNS,
     );
   });
 
-  test('an explicit progressDeadline is accepted exactly when it covers pull + download + load', () => {
+  test('an explicit progressDeadline is accepted exactly when it covers pull + download + load + one startup and one readiness period', () => {
     // Deadlines anywhere, and right around the boundary where off-by-one mistakes hide.
     const deadlineFor = (podReady: number) => fc.oneof(fc.integer({ min: 1, max: 3 * DAY }), fc.integer({ min: -2, max: 2 }).map((d) => podReady + d));
-    const inputs = fc.tuple(fc.integer({ min: 1, max: DAY }), fc.integer({ min: 0, max: DAY })).chain(([load, pull]) => deadlineFor(pull + 300 + load).map((deadline) => [load, pull, deadline] as const));
+    const inputs = fc.tuple(fc.integer({ min: 1, max: DAY }), fc.integer({ min: 0, max: DAY })).chain(([load, pull]) => deadlineFor(pull + 300 + load + 10 + 5).map((deadline) => [load, pull, deadline] as const));
     fc.assert(
       fc.property(inputs, ([load, pull, deadline]) => {
-        // TorchServe from S3 with no size: a 300 s download.
-        const podReady = pull + 300 + load;
+        // TorchServe from S3 with no size: a 300 s download; default startup period 10 s, readiness period 5 s.
+        const podReady = pull + 300 + load + 10 + 5;
         const props: ModelServiceProps = {
           runtime: Runtime.torchServe({ model: ModelArtifact.fromS3('s3://models/fraud.mar') }),
           modelLoadTime: Duration.seconds(load),
@@ -162,7 +178,7 @@ describe('the progress deadline covers pull, download and load', () => {
           const error = validationErrorOf(() => render(props));
           expect(error.problems.map((p) => [p.prop, p.given])).toEqual([['progressDeadline', Duration.seconds(deadline).toString()]]);
           expect(error.problems[0]!.allowed).toBe(
-            `expected at least ${podReady} s: image pull (${pull} s) + download (300 s) + modelLoadTime (${load} s), or every rollout of a healthy model is reported failed`,
+            `expected at least ${podReady} s: image pull (${pull} s) + download (300 s) + modelLoadTime (${load} s) + one startup and one readiness probe period (15 s), or rollouts of a healthy model are reported failed`,
           );
         }
       }),
@@ -192,9 +208,11 @@ describe('layers agree', () => {
     fc.assert(
       fc.property(duration(1, DAY), fc.integer({ min: 0, max: 10 * DAY }), duration(0, DAY), (modelLoadTime, downloadSeconds, imagePullTime) => {
         const budget = startupBudget({ modelLoadTime, downloadSeconds, imagePullTime });
-        expect(budget.progressDeadlineSeconds).toBe(budget.imagePullSeconds + downloadSeconds + budget.modelLoadSeconds + PROGRESS_DEADLINE_MARGIN_SECONDS);
-        expect(budget.podReadySeconds).toBe(budget.imagePullSeconds + downloadSeconds + budget.modelLoadSeconds);
-        expect(budget.startupProbe.failureThreshold * budget.startupProbe.periodSeconds).toBeGreaterThanOrEqual(budget.modelLoadSeconds);
+        expect(budget.startupProbe.periodSeconds).toBe(STARTUP_PROBE_PERIOD_SECONDS);
+        expect(budget.progressDeadlineSeconds).toBe(budget.imagePullSeconds + downloadSeconds + budget.modelLoadSeconds + STARTUP_PROBE_PERIOD_SECONDS + READINESS_PROBE_PERIOD_SECONDS + PROGRESS_DEADLINE_MARGIN_SECONDS);
+        expect(budget.podReadySeconds).toBe(budget.imagePullSeconds + downloadSeconds + budget.modelLoadSeconds + STARTUP_PROBE_PERIOD_SECONDS + READINESS_PROBE_PERIOD_SECONDS);
+        expect(budget.startupProbe.failureThreshold).toBe(Math.ceil(budget.modelLoadSeconds / STARTUP_PROBE_PERIOD_SECONDS) + 1);
+        expect((budget.startupProbe.failureThreshold - 1) * budget.startupProbe.periodSeconds).toBeGreaterThanOrEqual(budget.modelLoadSeconds);
       }),
       RUNS,
     );
@@ -208,9 +226,10 @@ describe('layers agree', () => {
 
   test('the pod spec carries the same startup probe for every runtime\'s default budget', () => {
     const cases: [ModelServiceProps, number][] = [
-      [{ runtime: Runtime.torchServe({ model: ModelArtifact.fromS3('s3://models/fraud.mar') }) }, 12],
-      [{ runtime: Runtime.triton({ model: ModelArtifact.fromS3('s3://models/repo/') }) }, 18],
-      [{ runtime: Runtime.vllm({ model: ModelArtifact.inImage('/models/llm') }) }, 60],
+      // ceil(default modelLoadTime / 10 s) + 1: 2, 3 and 10 minutes.
+      [{ runtime: Runtime.torchServe({ model: ModelArtifact.fromS3('s3://models/fraud.mar') }) }, 13],
+      [{ runtime: Runtime.triton({ model: ModelArtifact.fromS3('s3://models/repo/') }) }, 19],
+      [{ runtime: Runtime.vllm({ model: ModelArtifact.inImage('/models/llm') }), accelerator: Accelerator.nvidiaGpu(), resources: { memory: '16Gi' } }, 61],
     ];
     for (const [props, threshold] of cases) expect(podSpecOf(render(props)).containers[0]!.startupProbe).toMatchObject({ periodSeconds: 10, failureThreshold: threshold });
   });

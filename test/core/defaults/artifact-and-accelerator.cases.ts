@@ -29,7 +29,7 @@ const ARTIFACT: DefaultCases = {
     expect(downloadSeconds(Size.mebibytes(1))).toBe(60);
     // …and it reaches the rollout deadline.
     const rendered = triton(ModelArtifact.fromS3('s3://models/repository/', { size: Size.gibibytes(10) }));
-    expect((rendered.deployment['spec'] as { progressDeadlineSeconds: number }).progressDeadlineSeconds).toBe(300 + 410 + 180 + 60);
+    expect((rendered.deployment['spec'] as { progressDeadlineSeconds: number }).progressDeadlineSeconds).toBe(300 + 410 + 180 + 10 + 5 + 60);
   }),
   [`${AF}.credentials`]: documented('- none: public objects, or credentials the node or ServiceAccount already has', () => {
     const rendered = triton(ModelArtifact.fromS3('s3://models/repository/'));

@@ -89,10 +89,12 @@ const TFSERVING: DefaultCases = {
     expect(serverOf(rendered).readinessProbe!.httpGet!.path).toBe('/v1/models/ranker/metadata');
   }),
   [`${TO}.versionPolicy`]: documented('VersionPolicy.latest(1)', () => {
-    // No policy block: TF Serving's own default, the single highest version (latest { num_versions: 1 }).
+    // TF Serving's own default, the single highest version, written out explicitly.
     const config = configFilesOf(tfserving())['models.config']!;
-    expect(config).not.toContain('model_version_policy');
+    expect(config).toContain(['    model_version_policy {', '      latest {', '        num_versions: 1', '      }', '    }'].join('\n'));
+    expect(config.match(/model_version_policy/g)).toHaveLength(1);
     expect(config).not.toContain('all {}');
+    expect(config).not.toContain('specific {');
   }),
   [`${TO}.versionLabels`]: documented('- none', () => {
     expect(configFilesOf(tfserving())['models.config']).not.toContain('version_labels');
@@ -219,7 +221,7 @@ const CUSTOM: DefaultCases = {
   [`${CO}.defaultModelLoadTime`]: documented('Duration.minutes(1)', () => {
     const rendered = custom();
     expect(rendered.budget.modelLoadSeconds).toBe(60);
-    expect(serverOf(rendered).startupProbe).toMatchObject({ periodSeconds: 10, failureThreshold: 6 });
+    expect(serverOf(rendered).startupProbe).toMatchObject({ periodSeconds: 10, failureThreshold: 7 });
     // The service's modelLoadTime still wins over the runtime's default.
     expect(render({ runtime: Runtime.custom({ image }), modelLoadTime: Duration.minutes(3) }).budget.modelLoadSeconds).toBe(180);
   }),

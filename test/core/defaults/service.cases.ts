@@ -29,13 +29,14 @@ export const SERVICE_DEFAULTS: DefaultCases = {
   [`${F}:StartupProbeOptions.periodSeconds`]: documented('10', () => {
     expect(serverOf(render(plain({ startupProbe: { failureThreshold: 100 } }))).startupProbe!.periodSeconds).toBe(10);
   }),
-  [`${F}:StartupProbeOptions.failureThreshold`]: documented('- ceil(modelLoadTime / periodSeconds)', () => {
+  [`${F}:StartupProbeOptions.failureThreshold`]: documented('- ceil(modelLoadTime / periodSeconds) + 1', () => {
     const probe = (modelLoadTime: Duration, periodSeconds?: number) => serverOf(render(plain({ modelLoadTime, ...(periodSeconds ? { startupProbe: { periodSeconds } } : {}) }))).startupProbe!;
-    expect(probe(Duration.seconds(95)).failureThreshold).toBe(10);
-    expect(probe(Duration.seconds(100)).failureThreshold).toBe(10);
-    expect(probe(Duration.seconds(101)).failureThreshold).toBe(11);
-    expect(probe(Duration.seconds(95), 30).failureThreshold).toBe(4);
-    expect(probe(Duration.seconds(5), 30).failureThreshold).toBe(1);
+    expect(probe(Duration.seconds(95)).failureThreshold).toBe(11);
+    expect(probe(Duration.seconds(100)).failureThreshold).toBe(11);
+    expect(probe(Duration.seconds(101)).failureThreshold).toBe(12);
+    expect(probe(Duration.seconds(95), 30).failureThreshold).toBe(5);
+    expect(probe(Duration.seconds(5), 30).failureThreshold).toBe(2);
+    expect(probe(Duration.seconds(1), 1).failureThreshold).toBe(2);
   }),
   [`${F}:ModelServiceProps.name`]: documented('- the construct id (cdk8s) or resource name (Pulumi)', () => {
     const objects = synthChart((chart) => new ModelService(chart, 'scorer', plain()));
@@ -70,21 +71,24 @@ export const SERVICE_DEFAULTS: DefaultCases = {
   [`${F}:ModelServiceProps.imagePullTime`]: documented('Duration.minutes(5)', () => {
     const rendered = render(plain());
     expect(rendered.budget.imagePullSeconds).toBe(300);
-    expect(spec(rendered.deployment)['progressDeadlineSeconds']).toBe(300 + 60 + 60);
+    // Pull + custom load + startup period + readiness period + margin.
+    expect(spec(rendered.deployment)['progressDeadlineSeconds']).toBe(300 + 60 + 10 + 5 + 60);
   }),
   [`${F}:ModelServiceProps.startupProbe`]: documented('- derived from `modelLoadTime`', () => {
     const probe = serverOf(render(plain({ modelLoadTime: Duration.minutes(7) }))).startupProbe!;
-    expect(probe).toMatchObject({ periodSeconds: 10, failureThreshold: 42 });
+    expect(probe).toMatchObject({ periodSeconds: 10, failureThreshold: 43 });
   }),
-  [`${F}:ModelServiceProps.progressDeadline`]: documented('- imagePullTime + download time + modelLoadTime + 60 s', () => {
-    // Custom, nothing fetched: 300 + 0 + 60 + 60.
-    expect(spec(render(plain()).deployment)['progressDeadlineSeconds']).toBe(420);
-    // TorchServe from S3 without a size: 300 + 300 + 120 + 60.
-    expect(spec(render(MINIMAL_PROPS.torchserve()).deployment)['progressDeadlineSeconds']).toBe(780);
-    // Declared times: 90 + 45 + 200 + 60.
+  [`${F}:ModelServiceProps.progressDeadline`]: documented('- imagePullTime + download time + modelLoadTime + startup period + readiness period (5 s) + 60 s', () => {
+    // Custom, nothing fetched: 300 + 0 + 60 + 10 + 5 + 60.
+    expect(spec(render(plain()).deployment)['progressDeadlineSeconds']).toBe(435);
+    // TorchServe from S3 without a size: 300 + 300 + 120 + 10 + 5 + 60.
+    expect(spec(render(MINIMAL_PROPS.torchserve()).deployment)['progressDeadlineSeconds']).toBe(795);
+    // Declared times: 90 + 45 + 200 + 10 + 5 + 60.
     const model = ModelArtifact.fromS3('s3://models/fraud.mar', { downloadTime: Duration.seconds(45) });
     const props = { runtime: Runtime.torchServe({ model }), imagePullTime: Duration.seconds(90), modelLoadTime: Duration.seconds(200) };
-    expect(spec(render(props).deployment)['progressDeadlineSeconds']).toBe(395);
+    expect(spec(render(props).deployment)['progressDeadlineSeconds']).toBe(410);
+    // A declared startup period: 90 + 45 + 200 + 30 + 5 + 60.
+    expect(spec(render({ ...props, startupProbe: { periodSeconds: 30 } }).deployment)['progressDeadlineSeconds']).toBe(430);
   }),
   [`${F}:ModelServiceProps.nodeSelector`]: documented('- none (plus the GPU product label with an accelerator)', () => {
     expect(podSpecOf(render(plain())).nodeSelector).toBeUndefined();

@@ -17,6 +17,7 @@ import {
   Size,
   TopologySpread,
   VersionPolicy,
+  parseQuantity,
   type CustomPort,
   type FetchOptions,
   type IRuntime,
@@ -205,9 +206,22 @@ const tensorflowServing = fc
 
 const triton = fc.record({ model: directoryArtifact, image: pinnedImage, grpc: fc.boolean() }, { requiredKeys: ['model'] }).map((o) => Runtime.triton(o));
 
-/** vLLM with `gpus` devices: tensorParallelSize, when given, must equal the device count. */
-const vllm = (gpus: number) =>
-  fc
+/** vLLM's default /dev/shm, in MiB. */
+const VLLM_DEFAULT_SHM_MIB = 2048;
+
+/**
+ * vLLM with `gpus` devices: tensorParallelSize, when given, must equal the device count; without
+ * a GPU the default image is refused, so an image is given. /dev/shm (in RAM) stays below the
+ * container's memory limit (`memoryLimitMiB`), so it is given whenever the 2Gi default would not fit.
+ */
+const vllm = (gpus: number, memoryLimitMiB: number) => {
+  const maxShmMiB = Math.min(65536, memoryLimitMiB - 1);
+  const sharedMemory = fc.oneof(
+    ...(maxShmMiB >= 1024 ? [fc.integer({ min: 1, max: Math.floor(maxShmMiB / 1024) }).map((n) => `${n}Gi`)] : []),
+    fc.integer({ min: 1, max: maxShmMiB }).map((n) => `${n}Mi`),
+  );
+  const requiredKeys: ('model' | 'image' | 'sharedMemory')[] = ['model', ...(gpus === 0 ? (['image'] as const) : []), ...(memoryLimitMiB <= VLLM_DEFAULT_SHM_MIB ? (['sharedMemory'] as const) : [])];
+  return fc
     .record(
       {
         model: fc.oneof(huggingFace(false), huggingFace(true), claim('directory', ''), inImage('directory', ''), s3('directory', '')),
@@ -216,11 +230,12 @@ const vllm = (gpus: number) =>
         tensorParallelSize: fc.constant(Math.max(gpus, 1)),
         maxModelLen: fc.integer({ min: 1, max: 131_072 }),
         gpuMemoryUtilization: fc.double({ min: 0.05, max: 1, noNaN: true }),
-        sharedMemory: fc.oneof(fc.integer({ min: 1, max: 64 }).map((n) => `${n}Gi`), fc.integer({ min: 1, max: 65536 }).map((n) => `${n}Mi`)),
+        sharedMemory,
       },
-      { requiredKeys: ['model'] },
+      { requiredKeys },
     )
     .map((o) => Runtime.vllm(o));
+};
 
 // The last three share a volume-name slug (scratch-var-cache-app): names must still come out unique.
 const WRITABLE = ['/tmp', '/home/app/.cache', '/data/scratch', '/run/app', '/var/log/app', '/var/cache/app', '/var-cache/app', '/var/cache-app'];
@@ -269,9 +284,9 @@ const lifecycle = fc.oneof(
   fc.integer({ min: 1, max: 3600 }).chain((grace) => fc.integer({ min: 0, max: grace - 1 }).map((drain) => ({ terminationGracePeriod: Duration.seconds(grace), preStopDrain: Duration.seconds(drain) }))),
 );
 
-/** Startup probe overrides that cover any modelLoadTime up to a day. */
+/** Startup probe overrides that cover any modelLoadTime up to a day: (failureThreshold − 1) × periodSeconds ≥ 1 day. */
 const startupProbe = fc.integer({ min: 1, max: 3600 }).chain((periodSeconds) =>
-  fc.oneof(fc.constant({ periodSeconds }), fc.integer({ min: Math.ceil(DAY / periodSeconds), max: Math.ceil(DAY / periodSeconds) + 100 }).map((failureThreshold) => ({ periodSeconds, failureThreshold }))),
+  fc.oneof(fc.constant({ periodSeconds }), fc.integer({ min: Math.ceil(DAY / periodSeconds) + 1, max: Math.ceil(DAY / periodSeconds) + 101 }).map((failureThreshold) => ({ periodSeconds, failureThreshold }))),
 );
 
 /** Service props that do not depend on the runtime. */
@@ -284,8 +299,9 @@ const serviceProps = fc.record(
     modelLoadTime: duration(1, DAY),
     imagePullTime: duration(0, DAY),
     startupProbe,
-    // Covers pull (≤ 1 day) + load (≤ 1 day) + any download generated here (≤ 1 day, or 1 TiB at 25 MiB/s).
-    progressDeadline: fc.integer({ min: 3 * DAY, max: 2_147_483 }).map((s) => Duration.seconds(s)),
+    // Covers pull (≤ 1 day) + load (≤ 1 day) + any download generated here (≤ 1 day, or 1 TiB at 25 MiB/s)
+    // + one startup period (≤ 3600 s) + one readiness period (5 s).
+    progressDeadline: fc.integer({ min: 3 * DAY + 3600 + 5, max: 2_147_483 }).map((s) => Duration.seconds(s)),
     nodeSelector: fc.dictionary(labelKey, labelValue, { maxKeys: 3 }),
     tolerations: fc.array(toleration, { maxLength: 3 }),
     spread,
@@ -318,9 +334,9 @@ const envs = fc
     return { ...(Object.keys(env).length ? { env } : {}), ...(Object.keys(secretEnv).length ? { secretEnv } : {}) };
   });
 
-/** A runtime for the accelerator chosen (vLLM's tensor parallelism follows the GPU count). */
-const runtimeFor = (kind: RuntimeKind, gpus: number): fc.Arbitrary<IRuntime> =>
-  ({ torchserve: torchServe, tfserving: tensorflowServing, triton, vllm: vllm(gpus), custom })[kind];
+/** A runtime for the accelerator and memory limit chosen (vLLM's tensor parallelism follows the GPU count; its /dev/shm stays below the limit). */
+const runtimeFor = (kind: RuntimeKind, gpus: number, memoryLimitMiB: number): fc.Arbitrary<IRuntime> =>
+  ({ torchserve: torchServe, tfserving: tensorflowServing, triton, vllm: vllm(gpus, memoryLimitMiB), custom })[kind];
 
 export interface GeneratedProps {
   readonly kind: RuntimeKind;
@@ -331,10 +347,13 @@ export interface GeneratedProps {
 export function validProps(kinds: readonly RuntimeKind[] = ['torchserve', 'tfserving', 'triton', 'vllm', 'custom']): fc.Arbitrary<GeneratedProps> {
   return fc
     .record({ kind: fc.constantFrom(...kinds), gpu: fc.option(accelerator, { nil: undefined }), service: serviceProps, lifecycle, envs })
-    .chain(({ kind, gpu, service, lifecycle: lc, envs: e }) =>
-      runtimeFor(kind, gpu ? (gpu.options.count ?? 1) : 0).map((runtime) => ({
+    .chain(({ kind, gpu: generated, service, lifecycle: lc, envs: e }) => {
+      // vLLM cannot shard over MIG slices: one slice at most.
+      const gpu = kind === 'vllm' && generated?.options.migProfile !== undefined ? { options: { ...generated.options, count: 1 }, accelerator: Accelerator.nvidiaGpu({ ...generated.options, count: 1 }) } : generated;
+      const memoryLimitMiB = parseQuantity(service.resources?.memoryLimit ?? service.resources?.memory ?? '2Gi')! / 2 ** 20;
+      return runtimeFor(kind, gpu ? (gpu.options.count ?? 1) : 0, memoryLimitMiB).map((runtime) => ({
         kind,
         props: { runtime, ...service, ...lc, ...e, ...(gpu ? { accelerator: gpu.accelerator } : {}) } as ModelServiceProps,
-      })),
-    );
+      }));
+    });
 }

@@ -48,8 +48,9 @@ const MUTATIONS: Mutation[] = [
   { prop: 'resources.memoryLimit', values: ['1Mi', '1Ki', 'x'], apply: setResource('memoryLimit') },
   {
     prop: 'accelerator',
-    // vLLM's tensor parallelism follows the GPU count, so a bad accelerator may also unsettle it.
-    alsoAffects: ['runtime.tensorParallelSize'],
+    // vLLM's tensor parallelism follows the GPU count, and its default image needs a GPU, so a
+    // bad accelerator may also unsettle them.
+    alsoAffects: ['runtime.tensorParallelSize', 'runtime.image'],
     values: [{}, 'gpu', Accelerator.nvidiaGpu({ count: 0 }), Accelerator.nvidiaGpu({ count: 1.5 }), Accelerator.nvidiaGpu({ migProfile: '1g.1gb' }), Accelerator.nvidiaGpu({ product: 'A 10' }), Accelerator.nvidiaGpu({ tolerations: [{ operator: 'Bad' as any }] })],
     apply: set('accelerator'),
   },

@@ -4,7 +4,7 @@
  * and the objects agree with each other and with the props.
  */
 import fc from 'fast-check';
-import { PortRole, type Container, type PodSpec } from '../../../lib/core';
+import { parseQuantity, PortRole, type Container, type PodSpec } from '../../../lib/core';
 import { checkObjectPodSecurity } from '../../../lib/core/policy';
 import { render } from '../../support/fixtures';
 import { formatProblems, validateK8sObjects } from '../../support/k8s-validate';
@@ -51,7 +51,10 @@ describe('random valid props, any runtime', () => {
         // The budget reaches the objects.
         expect(deployment.progressDeadlineSeconds).toBe(rendered.budget.progressDeadlineSeconds);
         expect(server.startupProbe).toMatchObject(rendered.budget.startupProbe);
-        expect(rendered.budget.startupProbe.periodSeconds * rendered.budget.startupProbe.failureThreshold).toBeGreaterThanOrEqual(rendered.budget.modelLoadSeconds);
+        // The first startup check runs at start: the last allowed failure comes (failureThreshold − 1) periods later.
+        expect(rendered.budget.startupProbe.periodSeconds * (rendered.budget.startupProbe.failureThreshold - 1)).toBeGreaterThanOrEqual(rendered.budget.modelLoadSeconds);
+        expect(rendered.budget.podReadySeconds).toBe(rendered.budget.imagePullSeconds + rendered.budget.downloadSeconds + rendered.budget.modelLoadSeconds + rendered.budget.startupProbe.periodSeconds + server.readinessProbe!.periodSeconds);
+        expect(deployment.progressDeadlineSeconds).toBeGreaterThanOrEqual(rendered.budget.podReadySeconds);
 
         // Security: restricted everywhere, no token, drain shorter than grace.
         for (const c of containers) expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
@@ -62,12 +65,21 @@ describe('random valid props, any runtime', () => {
         // Resources: props (or defaults) reach the server; limits never below requests.
         expect(server.resources.requests).toMatchObject({ cpu: props.resources?.cpu ?? '1', memory: props.resources?.memory ?? '2Gi' });
         expect(server.resources.limits!['memory']).toBe(props.resources?.memoryLimit ?? props.resources?.memory ?? '2Gi');
+        // Memory-backed volumes (vLLM's /dev/shm) stay below the memory limit they are charged to.
+        const inMemory = (pod.volumes ?? []).filter((v) => v.emptyDir?.medium === 'Memory').reduce((sum, v) => sum + parseQuantity(v.emptyDir!.sizeLimit!)!, 0);
+        expect(inMemory).toBeLessThan(parseQuantity(server.resources.limits!['memory']!)!);
 
         // Ports: the Service never exposes admin ports; the NetworkPolicy admits only inference ports from clients.
         const roles = new Map(rendered.profile.ports.map((p) => [p.name, p.role]));
         for (const p of (rendered.service['spec'] as { ports: { name: string }[] }).ports) expect(roles.get(p.name)).not.toBe(PortRole.ADMIN);
-        const ingress = (rendered.networkPolicy['spec'] as { ingress: { ports: { port: string }[] }[] }).ingress;
+        const ingress = (rendered.networkPolicy['spec'] as { ingress: { from?: unknown[]; ports: { port: string }[] }[] }).ingress;
         for (const p of ingress[0]!.ports) expect([PortRole.HTTP, PortRole.GRPC]).toContain(roles.get(p.port));
+        // Metrics get their own rule (from the monitoring namespace) unless they are on an inference port open to every client.
+        const metrics = rendered.profile.metrics;
+        const unrestricted = ingress[0]!.from === undefined;
+        const metricsOnInference = metrics !== undefined && ingress[0]!.ports.some((p) => p.port === metrics.port);
+        const monitoringRule = { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.monitoringNamespace ?? 'monitoring' } } }], ports: [{ protocol: 'TCP', port: metrics?.port }] };
+        expect(ingress.slice(1)).toEqual(metrics !== undefined && !(unrestricted && metricsOnInference) ? [monitoringRule] : []);
 
         // Volume names and mount paths are unique.
         const volumes = (pod.volumes ?? []).map((v) => v.name);

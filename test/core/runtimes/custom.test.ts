@@ -1,4 +1,4 @@
-import { ModelArtifact, ModelImage, PortRole, Runtime, type CustomRuntimeOptions, type ModelServiceProps } from '../../../lib/core';
+import { InferenceClients, ModelArtifact, ModelImage, PortRole, Runtime, type CustomRuntimeOptions, type ModelServiceProps } from '../../../lib/core';
 import { CUSTOM_IMAGE, podSpecOf, render, renderValid, serverOf, servicePortsOf } from '../../support/fixtures';
 
 function custom(options: Partial<CustomRuntimeOptions> = {}, props: Partial<ModelServiceProps> = {}) {
@@ -73,10 +73,27 @@ describe('declared ports, paths and command', () => {
     expect(server.livenessProbe!.httpGet).toEqual({ path: '/live', port: 'api', scheme: 'HTTP' });
   });
 
-  test('metrics without a metrics port are scraped from the HTTP port', () => {
+  test('metrics without a metrics port are scraped from the HTTP port, which every client may reach: no rule of their own', () => {
     const r = custom({ metricsPath: '/metrics' });
     expect(r.profile.metrics).toEqual({ port: 'http', path: '/metrics' });
-    expect(ingressOf(r)[1]).toEqual({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 'http' }] });
+    expect(ingressOf(r)).toEqual([{ ports: [{ protocol: 'TCP', port: 'http' }] }]);
+  });
+
+  test('metrics on the HTTP port with restricted clients: the monitoring namespace keeps its own rule', () => {
+    const r = custom({ metricsPath: '/metrics' }, { inferenceClients: InferenceClients.namespaces('checkout'), monitoringNamespace: 'observability' });
+    expect(ingressOf(r)).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'checkout' } } }], ports: [{ protocol: 'TCP', port: 'http' }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }], ports: [{ protocol: 'TCP', port: 'http' }] },
+    ]);
+  });
+
+  test('metrics on their own port keep their rule, with unrestricted or restricted clients', () => {
+    const monitoring = { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 'prom' }] };
+    expect(ingressOf(custom({ ports: PORTS, metricsPath: '/stats' }))).toEqual([{ ports: [{ protocol: 'TCP', port: 'api' }, { protocol: 'TCP', port: 'rpc' }] }, monitoring]);
+    expect(ingressOf(custom({ ports: PORTS, metricsPath: '/stats' }, { inferenceClients: InferenceClients.namespaces('checkout') }))).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'checkout' } } }], ports: [{ protocol: 'TCP', port: 'api' }, { protocol: 'TCP', port: 'rpc' }] },
+      monitoring,
+    ]);
   });
 
   test('command and args replace the entrypoint verbatim', () => {

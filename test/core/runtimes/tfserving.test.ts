@@ -1,4 +1,4 @@
-import { Duration, ModelArtifact, Runtime, VersionPolicy, type ModelServiceProps, type TensorFlowServingOptions } from '../../../lib/core';
+import { Duration, InferenceClients, ModelArtifact, Runtime, VersionPolicy, type ModelServiceProps, type TensorFlowServingOptions } from '../../../lib/core';
 import { configFilesOf, render, renderValid, serverOf, servicePortsOf } from '../../support/fixtures';
 
 const MODEL = 'gs://models/ranker/';
@@ -12,10 +12,28 @@ function modelsConfig(options: Partial<TensorFlowServingOptions>): string {
 }
 
 describe('models.config', () => {
-  test('without a policy: name, base path of the fetched model, tensorflow platform, TF Serving default policy', () => {
+  test('without a policy: name, base path of the fetched model, tensorflow platform, TF Serving default policy written out (latest 1)', () => {
     expect(modelsConfig({})).toBe(
-      ['model_config_list {', '  config {', "    name: 'ranker'", "    base_path: '/mnt/models'", "    model_platform: 'tensorflow'", '  }', '}', ''].join('\n'),
+      [
+        'model_config_list {',
+        '  config {',
+        "    name: 'ranker'",
+        "    base_path: '/mnt/models'",
+        "    model_platform: 'tensorflow'",
+        '    model_version_policy {',
+        '      latest {',
+        '        num_versions: 1',
+        '      }',
+        '    }',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
     );
+  });
+
+  test('latest(1) given explicitly renders the same file as no policy', () => {
+    expect(modelsConfig({ versionPolicy: VersionPolicy.latest(1) })).toBe(modelsConfig({}));
   });
 
   test('latest(n)', () => {
@@ -123,6 +141,16 @@ describe('monitoring and ports', () => {
     expect(server.volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/modelship', readOnly: true });
   });
 
+  test('metrics are served on the REST port: with unrestricted clients the NetworkPolicy has one ingress rule', () => {
+    const ingress = (r: ReturnType<typeof tfServing>) => (r.networkPolicy['spec'] as { ingress: unknown[] }).ingress;
+    expect(ingress(tfServing())).toEqual([{ ports: [{ protocol: 'TCP', port: 'http' }, { protocol: 'TCP', port: 'grpc' }] }]);
+    expect(ingress(tfServing({ grpc: false }))).toEqual([{ ports: [{ protocol: 'TCP', port: 'http' }] }]);
+    expect(ingress(tfServing({}, { inferenceClients: InferenceClients.namespaces('search') }))).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'search' } } }], ports: [{ protocol: 'TCP', port: 'http' }, { protocol: 'TCP', port: 'grpc' }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 'http' }] },
+    ]);
+  });
+
   test('REST and gRPC are declared and exposed; gRPC can be left out', () => {
     const r = tfServing();
     expect(serverOf(r).ports).toEqual([
@@ -140,7 +168,7 @@ describe('monitoring and ports', () => {
 
   test('startup and readiness wait for model metadata (a version AVAILABLE); liveness checks the REST socket', () => {
     const server = serverOf(tfServing({ modelName: 'scorer' }));
-    expect(server.startupProbe).toMatchObject({ httpGet: { path: '/v1/models/scorer/metadata', port: 'http' }, periodSeconds: 10, failureThreshold: 12 });
+    expect(server.startupProbe).toMatchObject({ httpGet: { path: '/v1/models/scorer/metadata', port: 'http' }, periodSeconds: 10, failureThreshold: 13 });
     expect(server.readinessProbe).toMatchObject({ httpGet: { path: '/v1/models/scorer/metadata', port: 'http' } });
     expect(server.livenessProbe).toMatchObject({ tcpSocket: { port: 'http' } });
     expect(server.livenessProbe!.httpGet).toBeUndefined();

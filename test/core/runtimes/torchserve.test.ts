@@ -190,7 +190,7 @@ describe('container', () => {
 
   test('startup and readiness wait for /ping (workers loaded); liveness only checks the frontend socket', () => {
     const server = serverOf(torchServe());
-    expect(server.startupProbe).toMatchObject({ httpGet: { path: '/ping', port: 'http' }, periodSeconds: 10, failureThreshold: 12 });
+    expect(server.startupProbe).toMatchObject({ httpGet: { path: '/ping', port: 'http' }, periodSeconds: 10, failureThreshold: 13 });
     expect(server.readinessProbe).toMatchObject({ httpGet: { path: '/ping', port: 'http' } });
     expect(server.livenessProbe).toEqual({ tcpSocket: { port: 'http' }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 });
   });

@@ -64,7 +64,7 @@ describe('ports and probes', () => {
 
   test('startup and readiness use /v2/health/ready, liveness /v2/health/live; startup covers the 3-minute default load', () => {
     const server = serverOf(triton());
-    expect(server.startupProbe).toMatchObject({ httpGet: { path: '/v2/health/ready', port: 'http' }, periodSeconds: 10, failureThreshold: 18 });
+    expect(server.startupProbe).toMatchObject({ httpGet: { path: '/v2/health/ready', port: 'http' }, periodSeconds: 10, failureThreshold: 19 });
     expect(server.readinessProbe).toMatchObject({ httpGet: { path: '/v2/health/ready', port: 'http' }, periodSeconds: 5 });
     expect(server.livenessProbe).toMatchObject({ httpGet: { path: '/v2/health/live', port: 'http' } });
   });

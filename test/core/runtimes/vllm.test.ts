@@ -1,5 +1,6 @@
-import { Accelerator, ModelArtifact, Runtime, type ModelServiceProps, type VllmOptions } from '../../../lib/core';
+import { Accelerator, InferenceClients, ModelArtifact, ModelImage, Runtime, type ModelServiceProps, type VllmOptions } from '../../../lib/core';
 import { fetcherOf, HF_REVISION, podSpecOf, render, renderValid, scriptLines, serverOf, servicePortsOf } from '../../support/fixtures';
+import { expectProblems } from '../validation/expect-problems';
 
 const REPO = 'meta-llama/Llama-3.1-8B-Instruct';
 
@@ -50,7 +51,7 @@ describe('args and env', () => {
   });
 
   test('a baked-in model sits at /models/<name>', () => {
-    const r = renderValid({ runtime: Runtime.vllm({ model: ModelArtifact.inImage() }), accelerator: Accelerator.nvidiaGpu() }, 'chat');
+    const r = renderValid({ runtime: Runtime.vllm({ model: ModelArtifact.inImage() }), accelerator: Accelerator.nvidiaGpu(), resources: { memory: '16Gi' } }, 'chat');
     expect(serverOf(r).args).toContain('--model=/models/chat');
     expect(podSpecOf(r).initContainers).toBeUndefined();
   });
@@ -92,7 +93,78 @@ describe('volumes, ports and probes', () => {
     expect(r.profile.metrics).toEqual({ port: 'http', path: '/metrics' });
     const server = serverOf(r);
     for (const probe of [server.startupProbe, server.readinessProbe, server.livenessProbe]) expect(probe!.httpGet).toEqual({ path: '/health', port: 'http', scheme: 'HTTP' });
-    // 10 minutes of default load time at 10 s per check.
-    expect(server.startupProbe).toMatchObject({ periodSeconds: 10, failureThreshold: 60 });
+    // 10 minutes of default load time at 10 s per check, after the first check at start.
+    expect(server.startupProbe).toMatchObject({ periodSeconds: 10, failureThreshold: 61 });
+  });
+
+  test('metrics share the inference port: with unrestricted clients one ingress rule admits both', () => {
+    expect((vllm().networkPolicy['spec'] as { ingress: unknown[] }).ingress).toEqual([{ ports: [{ protocol: 'TCP', port: 'http' }] }]);
+  });
+
+  test('with restricted clients, the monitoring namespace keeps its own rule for the metrics port', () => {
+    const r = vllm({}, { inferenceClients: InferenceClients.namespaces('chat-ui') });
+    expect((r.networkPolicy['spec'] as { ingress: unknown[] }).ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'chat-ui' } } }], ports: [{ protocol: 'TCP', port: 'http' }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 'http' }] },
+    ]);
+  });
+});
+
+describe('accelerator', () => {
+  const NO_GPU = 'expected an accelerator (Accelerator.nvidiaGpu(...)) on the service: the default vLLM image needs an NVIDIA GPU; give a CPU build of vLLM as image to run without one';
+  const MIG = (count: number, profile: string) =>
+    `expected 1 MIG slice: NCCL cannot shard a model across MIG instances (the accelerator asks for ${count} ${profile} slices); use whole GPUs for tensor parallelism`;
+
+  test('the default image without an accelerator is refused at runtime.image', () => {
+    expectProblems({ runtime: Runtime.vllm({ model: ModelArtifact.inImage() }), resources: { memory: '16Gi' } }, [['runtime.image', 'nothing', NO_GPU]]);
+  });
+
+  test('a CPU build given as image runs without an accelerator', () => {
+    const r = renderValid({ runtime: Runtime.vllm({ model: ModelArtifact.inImage(), image: ModelImage.fromRegistry('ghcr.io/acme/vllm-cpu:0.6.6') }), resources: { memory: '16Gi' } }, 'chat');
+    expect(serverOf(r).image).toBe('ghcr.io/acme/vllm-cpu:0.6.6');
+    expect(serverOf(r).args).toContain('--tensor-parallel-size=1');
+    expect(serverOf(r).resources.limits).toEqual({ memory: '16Gi' });
+  });
+
+  test('one MIG slice is accepted', () => {
+    const r = vllm({}, { accelerator: Accelerator.nvidiaGpu({ migProfile: '3g.40gb' }) });
+    expect(serverOf(r).args).toContain('--tensor-parallel-size=1');
+  });
+
+  test('more than one MIG slice is refused at runtime.tensorParallelSize', () => {
+    expectProblems({ runtime: Runtime.vllm({ model: ModelArtifact.inImage() }), accelerator: Accelerator.nvidiaGpu({ count: 2, migProfile: '3g.40gb' }), resources: { memory: '16Gi' } }, [
+      ['runtime.tensorParallelSize', '2', MIG(2, '3g.40gb')],
+    ]);
+  });
+
+  test('more than one MIG slice with a matching tensorParallelSize is still refused, quoting the given size', () => {
+    expectProblems(
+      { runtime: Runtime.vllm({ model: ModelArtifact.inImage(), tensorParallelSize: 4 }), accelerator: Accelerator.nvidiaGpu({ count: 4, migProfile: '1g.10gb' }), resources: { memory: '16Gi' } },
+      [['runtime.tensorParallelSize', '4', MIG(4, '1g.10gb')]],
+    );
+  });
+});
+
+describe('memory-backed /dev/shm counts against the memory limit', () => {
+  const MEMORY = (volumes: string) => `expected more than the memory-backed volumes the runtime mounts (${volumes}), which count against the memory limit`;
+  const props = (options: Partial<VllmOptions>, resources: ModelServiceProps['resources']): ModelServiceProps => ({
+    runtime: Runtime.vllm({ model: ModelArtifact.inImage(), ...options }),
+    accelerator: Accelerator.nvidiaGpu(),
+    ...(resources ? { resources } : {}),
+  });
+
+  test('the default memory (2Gi) does not exceed the default /dev/shm (2Gi)', () => {
+    // Nothing was given, so the message names the default rather than quoting it as the user's.
+    expectProblems(props({}, undefined), [['resources.memory', 'nothing', `${MEMORY('/dev/shm 2Gi')} (the default is 2Gi)`]]);
+  });
+
+  test('a memory request equal to /dev/shm is refused at resources.memory; one MiB more is accepted', () => {
+    expectProblems(props({ sharedMemory: '8Gi' }, { memory: '8Gi' }), [['resources.memory', '"8Gi"', MEMORY('/dev/shm 8Gi')]]);
+    expect(serverOf(renderValid(props({ sharedMemory: '8Gi' }, { memory: '8193Mi' }))).resources.limits).toEqual({ memory: '8193Mi', 'nvidia.com/gpu': '1' });
+  });
+
+  test('with a memory limit, the limit is what counts and is where the problem is reported', () => {
+    expectProblems(props({}, { memory: '1Gi', memoryLimit: '2Gi' }), [['resources.memoryLimit', '"2Gi"', MEMORY('/dev/shm 2Gi')]]);
+    expect(serverOf(renderValid(props({}, { memory: '1Gi', memoryLimit: '3Gi' }))).resources).toMatchObject({ requests: { memory: '1Gi' }, limits: { memory: '3Gi' } });
   });
 });

@@ -95,9 +95,11 @@ describe('TorchServe', () => {
   const MAR = 'expected the model to be a .mar archive (a single object or file ending in ".mar", not a prefix or directory)';
 
   test.each([
-    ['an S3 prefix', ModelArtifact.fromS3('s3://models/fraud/'), '"/mnt/models"'],
-    ['a file that is not a .mar', ModelArtifact.fromS3('s3://models/fraud/model.pt'), '"/mnt/models/model.pt"'],
-    ['an HTTPS archive (unpacked into a directory)', ModelArtifact.fromHttps('https://models.example.com/fraud.tar.gz', { sha256: SHA256 }), '"/mnt/models"'],
+    // A fetched model is reported by the URL the user wrote; a claim or image path by where the server finds it.
+    ['an S3 prefix', ModelArtifact.fromS3('s3://models/fraud/'), '"s3://models/fraud/"'],
+    ['a file that is not a .mar', ModelArtifact.fromS3('s3://models/fraud/model.pt'), '"s3://models/fraud/model.pt"'],
+    ['an HTTPS archive (unpacked into a directory)', ModelArtifact.fromHttps('https://models.example.com/fraud.tar.gz', { sha256: SHA256 }), '"https://models.example.com/fraud.tar.gz"'],
+    ['a GCS prefix', ModelArtifact.fromGcs('gs://models/fraud/'), '"gs://models/fraud/"'],
     ['a whole claim', ModelArtifact.fromPersistentVolumeClaim('models'), '"/mnt/models"'],
     ['a directory in the image', ModelArtifact.inImage('/home/model-server/model-store'), '"/home/model-server/model-store"'],
   ])('%s is not a .mar', (_why, model, given) => {
@@ -129,7 +131,39 @@ describe('TorchServe', () => {
 describe('Triton', () => {
   test.each([['model.onnx'], ['model.plan'], ['model.pt']])('a single %s file is not a repository', (file) => {
     expectProblems({ runtime: Runtime.triton({ model: ModelArtifact.fromS3(`s3://models/${file}`) }) }, [
-      ['runtime.model', JSON.stringify(`/mnt/models/${file}`), 'expected a model repository directory (a prefix or archive), not a single model file'],
+      ['runtime.model', JSON.stringify(`s3://models/${file}`), 'expected a model repository directory (a prefix or archive), not a single model file'],
+    ]);
+  });
+
+  test('a single model file on a claim is reported at its path in the pod', () => {
+    expectProblems({ runtime: Runtime.triton({ model: ModelArtifact.fromPersistentVolumeClaim('models', { path: 'detector/model.onnx' }) }) }, [
+      ['runtime.model', '"/mnt/models/detector/model.onnx"', 'expected a model repository directory (a prefix or archive), not a single model file'],
+    ]);
+  });
+});
+
+describe('all problems at once', () => {
+  const MAR = 'expected the model to be a .mar archive (a single object or file ending in ".mar", not a prefix or directory)';
+
+  test('service-prop problems are reported together with the model path problem', () => {
+    expectProblems({ runtime: Runtime.torchServe({ model: ModelArtifact.fromS3('s3://models/fraud/') }), name: 'Fraud', replicas: -1 }, [
+      ['name', '"Fraud"', 'expected a DNS-1035 label: at most 63 lowercase letters, digits and "-", starting with a letter and ending with a letter or digit'],
+      ['replicas', '-1', 'expected an integer from 0 to 10000'],
+      ['runtime.model', '"s3://models/fraud/"', MAR],
+    ]);
+  });
+
+  test('service-prop problems are reported together with the artifact\'s own problems', () => {
+    expectProblems({ runtime: Runtime.triton({ model: ModelArtifact.fromHuggingFace('acme/repo', { revision: HF_REVISION }) }), replicas: -1 }, [
+      ['replicas', '-1', 'expected an integer from 0 to 10000'],
+      ['runtime.model.fetchImage', 'nothing', 'expected an image with huggingface-cli to fetch the model: the triton image has none'],
+    ]);
+  });
+
+  test('runtime option problems still stop before the artifact is bound: no model path problem yet', () => {
+    expectProblems({ runtime: Runtime.torchServe({ model: ModelArtifact.fromS3('s3://models/fraud/'), workers: 0 }), replicas: -1 }, [
+      ['replicas', '-1', 'expected an integer from 0 to 10000'],
+      ['runtime.workers', '0', 'expected an integer from 1 to 1024'],
     ]);
   });
 });
@@ -193,6 +227,7 @@ describe('vLLM', () => {
     resources: { cpu: '8', memory: '64Gi' },
   });
   const TP = (gpus: number) => `expected the accelerator's GPU count (${gpus}): vLLM shards the model over every GPU the pod holds`;
+  const NO_GPU = 'expected an accelerator (Accelerator.nvidiaGpu(...)) on the service: the default vLLM image needs an NVIDIA GPU; give a CPU build of vLLM as image to run without one';
 
   test.each([
     [2, 4],
@@ -204,7 +239,30 @@ describe('vLLM', () => {
   });
 
   test('tensorParallelSize 2 without an accelerator', () => {
-    expectProblems(vllm(2), [['runtime.tensorParallelSize', '2', TP(0)]]);
+    expectProblems(vllm(2), [
+      ['runtime.image', 'nothing', NO_GPU],
+      ['runtime.tensorParallelSize', '2', TP(0)],
+    ]);
+  });
+
+  test('tensorParallelSize 2 without an accelerator, with a CPU image', () => {
+    expectProblems({ ...vllm(2), runtime: Runtime.vllm({ model, image: ModelImage.fromRegistry('ghcr.io/acme/vllm-cpu:0.6.6'), tensorParallelSize: 2 }) }, [['runtime.tensorParallelSize', '2', TP(0)]]);
+  });
+
+  test('no accelerator and the default image', () => {
+    expectProblems(vllm(undefined), [['runtime.image', 'nothing', NO_GPU]]);
+  });
+
+  test('MIG slices cannot be sharded over', () => {
+    expectProblems({ ...vllm(undefined), accelerator: Accelerator.nvidiaGpu({ count: 2, migProfile: '2g.20gb' }) }, [
+      ['runtime.tensorParallelSize', '2', 'expected 1 MIG slice: NCCL cannot shard a model across MIG instances (the accelerator asks for 2 2g.20gb slices); use whole GPUs for tensor parallelism'],
+    ]);
+  });
+
+  test('/dev/shm as large as the memory limit', () => {
+    const MEMORY = 'expected more than the memory-backed volumes the runtime mounts (/dev/shm 64Gi), which count against the memory limit';
+    expectProblems({ ...vllm(undefined, 1), runtime: Runtime.vllm({ model, sharedMemory: '64Gi' }) }, [['resources.memory', '"64Gi"', MEMORY]]);
+    expectProblems({ ...vllm(undefined, 1), runtime: Runtime.vllm({ model, sharedMemory: '64Gi' }), resources: { memory: '32Gi', memoryLimit: '64Gi' } }, [['resources.memoryLimit', '"64Gi"', MEMORY]]);
   });
 
   test('tensorParallelSize equal to the GPU count is accepted, and the default follows the GPU count', () => {
@@ -213,7 +271,11 @@ describe('vLLM', () => {
   });
 
   test('tensorParallelSize with an invalid GPU count reports the count, not a mismatch', () => {
-    expectProblems(vllm(2, 0), [['accelerator.count', '0', 'expected a positive integer number of GPUs (fractions of a GPU need a MIG profile)'], ['runtime.tensorParallelSize', '2', TP(0)]]);
+    expectProblems(vllm(2, 0), [
+      ['accelerator.count', '0', 'expected a positive integer number of GPUs (fractions of a GPU need a MIG profile)'],
+      // An accelerator was given, so vLLM does not also ask for one.
+      ['runtime.tensorParallelSize', '2', TP(0)],
+    ]);
   });
 
   test('other options', () => {

@@ -58,19 +58,22 @@ describe('inference clients', () => {
 describe('startup budget overrides', () => {
   test('a startup probe that gives up before modelLoadTime', () => {
     expectProblems({ ...base(), modelLoadTime: Duration.minutes(5), startupProbe: { periodSeconds: 10, failureThreshold: 10 } }, [
-      ['startupProbe.failureThreshold', '10', 'expected at least 30: periodSeconds (10) × failureThreshold must cover modelLoadTime (300 s), or the kubelet kills the server while it loads'],
+      ['startupProbe.failureThreshold', '10', 'expected at least 31: (failureThreshold − 1) × periodSeconds (10) must cover modelLoadTime (300 s), because the kubelet probes once at start and kills the server at the last failure'],
     ]);
   });
 
   test('a longer period with the derived threshold still covers the budget', () => {
+    // 300 s / 30 s = 10 periods after the first probe at start: 11 checks.
     const pod = podSpecOf(render({ ...base(), modelLoadTime: Duration.minutes(5), startupProbe: { periodSeconds: 30 } }));
-    expect(pod.containers[0]!.startupProbe).toMatchObject({ periodSeconds: 30, failureThreshold: 10 });
+    expect(pod.containers[0]!.startupProbe).toMatchObject({ periodSeconds: 30, failureThreshold: 11 });
   });
 
   test('a threshold alone, against the runtime\'s default load time (TorchServe: 2 minutes)', () => {
-    expectProblems({ ...base(), startupProbe: { failureThreshold: 11 } }, [
-      ['startupProbe.failureThreshold', '11', 'expected at least 12: periodSeconds (10) × failureThreshold must cover modelLoadTime (120 s), or the kubelet kills the server while it loads'],
+    // 12 × 10 s = 120 s, but the first of the 12 checks runs at start: only 110 s are covered.
+    expectProblems({ ...base(), startupProbe: { failureThreshold: 12 } }, [
+      ['startupProbe.failureThreshold', '12', 'expected at least 13: (failureThreshold − 1) × periodSeconds (10) must cover modelLoadTime (120 s), because the kubelet probes once at start and kills the server at the last failure'],
     ]);
+    expectAccepted({ ...base(), startupProbe: { failureThreshold: 13 } });
   });
 
   test('out-of-range probe settings', () => {
@@ -80,27 +83,45 @@ describe('startup budget overrides', () => {
     ]);
   });
 
-  test('a progress deadline below pull + download + load', () => {
-    // TorchServe from S3 without a size: 300 s pull + 300 s download + 120 s load = 720 s.
+  test('a progress deadline below pull + download + load + one startup and one readiness period', () => {
+    // TorchServe from S3 without a size: 300 s pull + 300 s download + 120 s load + 10 s startup period + 5 s readiness period = 735 s.
     expectProblems({ ...base(), progressDeadline: Duration.minutes(10) }, [
-      ['progressDeadline', '10 minutes (600 s)', 'expected at least 720 s: image pull (300 s) + download (300 s) + modelLoadTime (120 s), or every rollout of a healthy model is reported failed'],
+      ['progressDeadline', '10 minutes (600 s)', 'expected at least 735 s: image pull (300 s) + download (300 s) + modelLoadTime (120 s) + one startup and one readiness probe period (15 s), or rollouts of a healthy model are reported failed'],
     ]);
   });
 
-  test('a progress deadline that covers pull + download + load exactly is accepted; a second less is not', () => {
-    expectAccepted({ ...base(), progressDeadline: Duration.seconds(720) });
-    expectProblems({ ...base(), progressDeadline: Duration.seconds(719) }, [
-      ['progressDeadline', '719 s', 'expected at least 720 s: image pull (300 s) + download (300 s) + modelLoadTime (120 s), or every rollout of a healthy model is reported failed'],
+  test('a progress deadline that covers pull + download + load + probe periods exactly is accepted; a second less is not', () => {
+    expectAccepted({ ...base(), progressDeadline: Duration.seconds(735) });
+    expectProblems({ ...base(), progressDeadline: Duration.seconds(734) }, [
+      ['progressDeadline', '734 s', 'expected at least 735 s: image pull (300 s) + download (300 s) + modelLoadTime (120 s) + one startup and one readiness probe period (15 s), or rollouts of a healthy model are reported failed'],
+    ]);
+    // The old bound (pull + download + load, without the probe periods) is no longer enough.
+    expectProblems({ ...base(), progressDeadline: Duration.seconds(720) }, [
+      ['progressDeadline', '720 s', 'expected at least 735 s: image pull (300 s) + download (300 s) + modelLoadTime (120 s) + one startup and one readiness probe period (15 s), or rollouts of a healthy model are reported failed'],
+    ]);
+  });
+
+  test('the startup period in the progress deadline follows startupProbe.periodSeconds', () => {
+    // 300 + 300 + 120 + 30 s startup period + 5 s readiness period = 755 s.
+    expectAccepted({ ...base(), startupProbe: { periodSeconds: 30 }, progressDeadline: Duration.seconds(755) });
+    expectProblems({ ...base(), startupProbe: { periodSeconds: 30 }, progressDeadline: Duration.seconds(754) }, [
+      [
+        'progressDeadline',
+        '754 s',
+        'expected at least 755 s: image pull (300 s) + download (300 s) + modelLoadTime (120 s) + one startup and one readiness probe period (35 s), or rollouts of a healthy model are reported failed',
+      ],
     ]);
   });
 
   test('a startup probe that covers modelLoadTime exactly is accepted; one failure less is not', () => {
-    expectAccepted({ ...base(), modelLoadTime: Duration.seconds(300), startupProbe: { periodSeconds: 10, failureThreshold: 30 } });
-    expectProblems({ ...base(), modelLoadTime: Duration.seconds(300), startupProbe: { periodSeconds: 10, failureThreshold: 29 } }, [
-      ['startupProbe.failureThreshold', '29', 'expected at least 30: periodSeconds (10) × failureThreshold must cover modelLoadTime (300 s), or the kubelet kills the server while it loads'],
+    // (31 − 1) × 10 s = 300 s.
+    expectAccepted({ ...base(), modelLoadTime: Duration.seconds(300), startupProbe: { periodSeconds: 10, failureThreshold: 31 } });
+    expectProblems({ ...base(), modelLoadTime: Duration.seconds(300), startupProbe: { periodSeconds: 10, failureThreshold: 30 } }, [
+      ['startupProbe.failureThreshold', '30', 'expected at least 31: (failureThreshold − 1) × periodSeconds (10) must cover modelLoadTime (300 s), because the kubelet probes once at start and kills the server at the last failure'],
     ]);
-    expectProblems({ ...base(), modelLoadTime: Duration.seconds(300), startupProbe: { periodSeconds: 1, failureThreshold: 299 } }, [
-      ['startupProbe.failureThreshold', '299', 'expected at least 300: periodSeconds (1) × failureThreshold must cover modelLoadTime (300 s), or the kubelet kills the server while it loads'],
+    expectAccepted({ ...base(), modelLoadTime: Duration.seconds(300), startupProbe: { periodSeconds: 1, failureThreshold: 301 } });
+    expectProblems({ ...base(), modelLoadTime: Duration.seconds(300), startupProbe: { periodSeconds: 1, failureThreshold: 300 } }, [
+      ['startupProbe.failureThreshold', '300', 'expected at least 301: (failureThreshold − 1) × periodSeconds (1) must cover modelLoadTime (300 s), because the kubelet probes once at start and kills the server at the last failure'],
     ]);
   });
 
@@ -110,7 +131,8 @@ describe('startup budget overrides', () => {
       [
         'progressDeadline',
         'nothing',
-        'expected the derived deadline, image pull (300 s) + download (3600000000 s) + modelLoadTime (120 s) + 60 s = 3600000480 s, to be at most 2147483 s: declare shorter times',
+        // 300 s pull + 3600000000 s download + 120 s load + 10 s startup period + 5 s readiness period = 3600000435 s.
+        'expected the derived deadline, 3600000435 s to become ready + 60 s = 3600000495 s, to be at most 2147483 s: declare shorter times',
       ],
     ]);
   });
