@@ -1,3 +1,4 @@
+import type { ModelDirectoryOptions } from './build/options';
 import { Problems } from './errors';
 
 /**
@@ -69,8 +70,27 @@ export abstract class ModelImage {
     return new RegistryImage(reference);
   }
 
-  /** The reference the Deployment's container will use. */
-  public abstract readonly reference: string;
+  /**
+   * An image modelship builds from a local model directory, for the runtime that uses it: a
+   * generated Dockerfile and build context (TorchServe: a `.mar` packed by modelship; TF Serving:
+   * SavedModel version directories; Triton: a checked model repository; vLLM: a Hugging Face
+   * snapshot; custom: your server and weights on your base image), tagged with the content
+   * hash of the context. The model is baked in, so the runtime needs no `model`.
+   *
+   * @param directory the model directory, relative to the working directory of the synth
+   */
+  public static fromModelDirectory(directory: string, options: ModelDirectoryOptions): ModelImage {
+    return new DirectoryImage(directory, options);
+  }
+
+  /**
+   * The reference the Deployment's container will use, for images that exist already;
+   * `undefined` for images modelship builds, whose tag is the content hash of their context.
+   */
+  public abstract readonly reference: string | undefined;
+
+  /** For images built from a model directory: the directory and its options. */
+  public abstract readonly modelDirectory: { readonly directory: string; readonly options: ModelDirectoryOptions } | undefined;
 
   /** Records problems with this image under `prop`. */
   public abstract validate(problems: Problems, prop: string): void;
@@ -84,10 +104,26 @@ export function checkImage(problems: Problems, prop: string, image: unknown): vo
 }
 
 class RegistryImage extends ModelImage {
+  public readonly modelDirectory = undefined;
   public constructor(public readonly reference: string) {
     super();
   }
   public validate(problems: Problems, prop: string): void {
     validateImageReference(this.reference, problems, prop);
+  }
+}
+
+class DirectoryImage extends ModelImage {
+  public readonly reference = undefined;
+  public readonly modelDirectory: { readonly directory: string; readonly options: ModelDirectoryOptions };
+  public constructor(directory: string, options: ModelDirectoryOptions) {
+    super();
+    this.modelDirectory = { directory, options };
+  }
+  /** The directory and options are checked when the context is built, which knows the runtime. */
+  public validate(problems: Problems, prop: string): void {
+    if (typeof this.modelDirectory.directory !== 'string' || this.modelDirectory.directory.length === 0) {
+      problems.add(`${prop}.directory`, this.modelDirectory.directory, 'expected the path of a model directory');
+    }
   }
 }

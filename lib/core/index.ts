@@ -5,6 +5,8 @@
  */
 export * from './accelerator';
 export * from './artifact';
+export * from './autoscaling';
+export * from './build';
 export * from './duration';
 export * from './errors';
 export * from './image';

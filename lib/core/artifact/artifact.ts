@@ -245,6 +245,9 @@ abstract class DownloadingArtifact extends ModelArtifact {
       credentials?.validate(problems, `${prop}.credentials`);
     }
     checkImage(problems, `${prop}.fetchImage`, fetchImage);
+    if (fetchImage instanceof ModelImage && fetchImage.modelDirectory) {
+      problems.add(`${prop}.fetchImage`, fetchImage.modelDirectory.directory, 'expected an existing image (ModelImage.fromRegistry): a fetcher is not built from a model directory');
+    }
   }
 
   /** The shell script that downloads into {@link MODEL_MOUNT_PATH} and verifies. */

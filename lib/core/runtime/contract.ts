@@ -3,6 +3,7 @@ import { Duration } from '../duration';
 import { Problems } from '../errors';
 import { EnvVar } from '../k8s-types';
 import { ModelArtifact } from '../artifact/artifact';
+import { ModelImage } from '../image';
 
 /** What a container port is for; decides whether the Service and the NetworkPolicy expose it. */
 export enum PortRole {
@@ -50,7 +51,7 @@ export interface ScalingSignal {
 
 /** Facts the service needs before the artifact is bound. */
 export interface RuntimeDefaults {
-  /** The image used when the user gives none (pinned). */
+  /** The pinned image used when the user gives none, and the base of images built from a model directory; `''` when the runtime has no default (custom). */
   readonly image: string;
   /** Where a baked-in model sits in that image. */
   readonly defaultImagePath: string;
@@ -94,6 +95,8 @@ export interface RuntimeProfile {
   readonly writablePaths: WritablePath[];
   /** The runtime's own queue/latency signal. */
   readonly scalingSignal?: ScalingSignal;
+  /** The model version the runtime registers, when it has one (TorchServe). */
+  readonly modelVersion?: string;
 }
 
 /**
@@ -105,6 +108,8 @@ export interface IRuntime {
   readonly kind: string;
   /** The model artifact, if the runtime serves one. */
   readonly model?: ModelArtifact;
+  /** The image the user chose; the runtime's pinned default (see {@link RuntimeDefaults.image}) otherwise. */
+  readonly image?: ModelImage;
   /**
    * Records problems with the runtime's options; `problems` is already narrowed to `runtime`.
    * `gpus` is the accelerator's device count (0 without one).

@@ -4,6 +4,7 @@ import { Duration } from '../duration';
 import { Problems } from '../errors';
 import { ModelImage } from '../image';
 import { isPortName, NAME_RULES } from '../names';
+import { checkModelAndImage, effectiveModel } from './model-and-image';
 import { IRuntime, PortRole, RuntimeDefaults, RuntimePort, RuntimeProfile, RuntimeRenderContext } from './contract';
 
 /** A port of a custom server. */
@@ -94,7 +95,11 @@ export class CustomRuntime implements IRuntime {
   public constructor(private readonly options: CustomRuntimeOptions) {}
 
   public get model(): ModelArtifact | undefined {
-    return this.options.model;
+    return effectiveModel(this.options.model, this.options.image);
+  }
+
+  public get image(): ModelImage | undefined {
+    return this.options.image;
   }
 
   private get ports(): RuntimePort[] {
@@ -104,12 +109,8 @@ export class CustomRuntime implements IRuntime {
 
   public validate(problems: Problems): void {
     const o = this.options;
-    if (!(o.image instanceof ModelImage)) problems.add('image', o.image, 'expected ModelImage.fromRegistry("<repo>:<version>"): a custom runtime has no default image');
-    else o.image.validate(problems, 'image');
-    if (o.model !== undefined) {
-      if (o.model instanceof ModelArtifact) o.model.validate(problems, 'model');
-      else problems.add('model', o.model, 'expected a ModelArtifact');
-    }
+    if (o.image === undefined) problems.add('image', o.image, 'expected ModelImage.fromRegistry("<repo>:<version>") or ModelImage.fromModelDirectory(...): a custom runtime has no default image');
+    checkModelAndImage(problems, o.model, o.image, undefined);
     const ports = listItems(problems, 'ports', o.ports, 'expected an array of { name, port, role? }') as CustomPort[];
     if (Array.isArray(o.ports) && ports.length === 0) problems.add('ports', ports, 'expected at least one port with role PortRole.HTTP');
     const names = new Set<string>();
@@ -151,7 +152,8 @@ export class CustomRuntime implements IRuntime {
 
   public defaults(): RuntimeDefaults {
     return {
-      image: this.options.image?.reference,
+      // No default: the image is a required option.
+      image: '',
       defaultImagePath: '/models',
       hasHuggingFaceCli: false,
       modelLoadTime: this.options.defaultModelLoadTime ?? Duration.minutes(1),
@@ -168,7 +170,7 @@ export class CustomRuntime implements IRuntime {
     return {
       ...(o.command ? { command: [...o.command] } : {}),
       args: [...(o.args ?? [])],
-      env: o.model ? [{ name: 'MODEL_PATH', value: ctx.modelPath }] : [],
+      env: this.model ? [{ name: 'MODEL_PATH', value: ctx.modelPath }] : [],
       ports,
       configFiles: {},
       startupProbe: readiness,

@@ -1,5 +1,6 @@
 export * from './contract';
 export * from './runtime';
+export { bakesModel } from './model-and-image';
 export type { TorchServeOptions } from './torchserve';
 export { VersionPolicy } from './tfserving';
 export type { TensorFlowServingOptions, TfServingBatchingOptions } from './tfserving';

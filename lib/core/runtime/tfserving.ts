@@ -2,7 +2,8 @@ import { ModelArtifact } from '../artifact/artifact';
 import { checkDuration, checkInteger, checkOneOf, isPlainObject, mapEntries } from '../checks';
 import { Duration } from '../duration';
 import { Problems } from '../errors';
-import { checkImage, ModelImage } from '../image';
+import { ModelImage } from '../image';
+import { checkModelAndImage, effectiveModel } from './model-and-image';
 import { IRuntime, PortRole, RuntimeDefaults, RuntimeProfile, RuntimeRenderContext } from './contract';
 
 /** Which versions under the model's base path TensorFlow Serving loads. */
@@ -55,8 +56,12 @@ export interface TfServingBatchingOptions {
 
 /** Options for {@link Runtime.tensorflowServing}. */
 export interface TensorFlowServingOptions {
-  /** The SavedModel base path: a directory of integer version directories (`1/saved_model.pb`, …). */
-  readonly model: ModelArtifact;
+  /**
+   * The SavedModel base path: a directory of integer version directories (`1/saved_model.pb`, …).
+   * Required unless `image` is built from a model directory, which holds the model itself.
+   * @default - the model baked into `image` by ModelImage.fromModelDirectory
+   */
+  readonly model?: ModelArtifact;
   /**
    * The server image.
    * @default - `tensorflow/serving:2.18.0`, or `-gpu` with an accelerator
@@ -109,15 +114,17 @@ export class TensorFlowServingRuntime implements IRuntime {
   public readonly kind = 'tfserving';
   public constructor(private readonly options: TensorFlowServingOptions) {}
 
-  public get model(): ModelArtifact {
-    return this.options.model;
+  public get model(): ModelArtifact | undefined {
+    return effectiveModel(this.options.model, this.options.image);
+  }
+
+  public get image(): ModelImage | undefined {
+    return this.options.image;
   }
 
   public validate(problems: Problems): void {
     const o = this.options;
-    if (!(o.model instanceof ModelArtifact)) problems.add('model', o.model, 'expected a ModelArtifact holding a SavedModel base path with integer version directories');
-    else o.model.validate(problems, 'model');
-    checkImage(problems, 'image', o.image);
+    checkModelAndImage(problems, o.model, o.image, 'expected a ModelArtifact holding a SavedModel base path with integer version directories');
     if (o.modelName !== undefined && !(typeof o.modelName === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(o.modelName))) {
       problems.add('modelName', o.modelName, 'expected letters, digits, "_", "-" and ".", starting with a letter or digit');
     }
@@ -161,7 +168,7 @@ export class TensorFlowServingRuntime implements IRuntime {
 
   public defaults(gpus: number, name: string): RuntimeDefaults {
     return {
-      image: this.options.image?.reference ?? (gpus > 0 ? `${TFSERVING_IMAGE}-gpu` : TFSERVING_IMAGE),
+      image: (gpus > 0 ? `${TFSERVING_IMAGE}-gpu` : TFSERVING_IMAGE),
       defaultImagePath: `/models/${name}`,
       hasHuggingFaceCli: false,
       modelLoadTime: Duration.minutes(2),

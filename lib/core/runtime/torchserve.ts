@@ -2,14 +2,19 @@ import { ModelArtifact } from '../artifact/artifact';
 import { checkDuration, checkInteger, checkOneOf } from '../checks';
 import { Duration } from '../duration';
 import { Problems } from '../errors';
-import { checkImage, ModelImage } from '../image';
+import { ModelImage } from '../image';
 import { regexEscape } from '../shell';
+import { checkModelAndImage, effectiveModel } from './model-and-image';
 import { IRuntime, PortRole, RuntimeDefaults, RuntimeProfile, RuntimeRenderContext } from './contract';
 
 /** Options for {@link Runtime.torchServe}. */
 export interface TorchServeOptions {
-  /** The model archive (`.mar`). */
-  readonly model: ModelArtifact;
+  /**
+   * The model archive (`.mar`).
+   * Required unless `image` is built from a model directory, which holds the model itself.
+   * @default - the model baked into `image` by ModelImage.fromModelDirectory
+   */
+  readonly model?: ModelArtifact;
   /**
    * The server image.
    * @default - `pytorch/torchserve:0.12.0-cpu`, or `-gpu` with an accelerator
@@ -77,15 +82,17 @@ export class TorchServeRuntime implements IRuntime {
   public readonly kind = 'torchserve';
   public constructor(private readonly options: TorchServeOptions) {}
 
-  public get model(): ModelArtifact {
-    return this.options.model;
+  public get model(): ModelArtifact | undefined {
+    return effectiveModel(this.options.model, this.options.image);
+  }
+
+  public get image(): ModelImage | undefined {
+    return this.options.image;
   }
 
   public validate(problems: Problems): void {
     const o = this.options;
-    if (!(o.model instanceof ModelArtifact)) problems.add('model', o.model, 'expected a ModelArtifact holding a .mar archive, e.g. ModelArtifact.fromS3("s3://bucket/fraud.mar")');
-    else o.model.validate(problems, 'model');
-    checkImage(problems, 'image', o.image);
+    checkModelAndImage(problems, o.model, o.image, 'expected a ModelArtifact holding a .mar archive, e.g. ModelArtifact.fromS3("s3://bucket/fraud.mar")');
     if (o.modelName !== undefined && !(typeof o.modelName === 'string' && /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/.test(o.modelName))) {
       problems.add('modelName', o.modelName, 'expected a TorchServe model name: a letter, then letters, digits, "_", "-" or "."');
     }
@@ -108,7 +115,7 @@ export class TorchServeRuntime implements IRuntime {
 
   public defaults(gpus: number, name: string): RuntimeDefaults {
     return {
-      image: this.options.image?.reference ?? `${TORCHSERVE_IMAGE}-${gpus > 0 ? 'gpu' : 'cpu'}`,
+      image: `${TORCHSERVE_IMAGE}-${gpus > 0 ? 'gpu' : 'cpu'}`,
       defaultImagePath: `${HOME}/model-store/${name}.mar`,
       hasHuggingFaceCli: false,
       modelLoadTime: Duration.minutes(2),
@@ -187,6 +194,7 @@ export class TorchServeRuntime implements IRuntime {
       livenessProbe: { kind: 'tcp', port: 'http' },
       metrics: { port: 'metrics', path: '/metrics' },
       writablePaths: [{ path: '/tmp' }, { path: `${HOME}/logs`, sizeLimit: '1Gi' }, { path: `${HOME}/tmp` }, { path: `${HOME}/.cache` }],
+      modelVersion: version,
       scalingSignal: { metric: 'ts_queue_latency_microseconds', description: 'cumulative time requests spent queued in the TorchServe frontend' },
     };
   }

@@ -2,13 +2,18 @@ import { ModelArtifact } from '../artifact/artifact';
 import { checkOneOf } from '../checks';
 import { Duration } from '../duration';
 import { Problems } from '../errors';
-import { checkImage, ModelImage } from '../image';
+import { ModelImage } from '../image';
+import { checkModelAndImage, effectiveModel } from './model-and-image';
 import { IRuntime, PortRole, RuntimeDefaults, RuntimeProfile, RuntimeRenderContext } from './contract';
 
 /** Options for {@link Runtime.triton}. */
 export interface TritonOptions {
-  /** The model repository: one directory per model, each with `config.pbtxt` and numeric version directories. */
-  readonly model: ModelArtifact;
+  /**
+   * The model repository: one directory per model, each with `config.pbtxt` and numeric version directories.
+   * Required unless `image` is built from a model directory, which holds the model itself.
+   * @default - the model baked into `image` by ModelImage.fromModelDirectory
+   */
+  readonly model?: ModelArtifact;
   /**
    * The server image.
    * @default - `nvcr.io/nvidia/tritonserver:24.10-py3`
@@ -33,15 +38,17 @@ export class TritonRuntime implements IRuntime {
   public readonly kind = 'triton';
   public constructor(private readonly options: TritonOptions) {}
 
-  public get model(): ModelArtifact {
-    return this.options.model;
+  public get model(): ModelArtifact | undefined {
+    return effectiveModel(this.options.model, this.options.image);
+  }
+
+  public get image(): ModelImage | undefined {
+    return this.options.image;
   }
 
   public validate(problems: Problems): void {
     const o = this.options;
-    if (!(o.model instanceof ModelArtifact)) problems.add('model', o.model, 'expected a ModelArtifact holding a Triton model repository');
-    else o.model.validate(problems, 'model');
-    checkImage(problems, 'image', o.image);
+    checkModelAndImage(problems, o.model, o.image, 'expected a ModelArtifact holding a Triton model repository');
     checkOneOf(problems, 'grpc', o.grpc, [true, false]);
   }
 
@@ -51,7 +58,7 @@ export class TritonRuntime implements IRuntime {
 
   public defaults(): RuntimeDefaults {
     return {
-      image: this.options.image?.reference ?? TRITON_IMAGE,
+      image: TRITON_IMAGE,
       defaultImagePath: '/models',
       hasHuggingFaceCli: false,
       modelLoadTime: Duration.minutes(3),

@@ -3,13 +3,18 @@ import { Accelerator } from '../accelerator';
 import { checkInteger } from '../checks';
 import { Duration } from '../duration';
 import { Problems } from '../errors';
-import { checkImage, ModelImage } from '../image';
+import { ModelImage } from '../image';
+import { checkModelAndImage, effectiveModel } from './model-and-image';
 import { IRuntime, PortRole, RuntimeDefaults, RuntimeProfile, RuntimeRenderContext } from './contract';
 
 /** Options for {@link Runtime.vllm}. */
 export interface VllmOptions {
-  /** The model: a Hugging Face repository at a pinned commit, a volume, or a path in the image. */
-  readonly model: ModelArtifact;
+  /**
+   * The model: a Hugging Face repository at a pinned commit, a volume, or a path in the image.
+   * Required unless `image` is built from a model directory, which holds the model itself.
+   * @default - the model baked into `image` by ModelImage.fromModelDirectory
+   */
+  readonly model?: ModelArtifact;
   /**
    * The server image (its entrypoint must be vLLM's OpenAI-compatible API server).
    * @default - `vllm/vllm-openai:v0.6.6`
@@ -54,8 +59,12 @@ export class VllmRuntime implements IRuntime {
   public readonly kind = 'vllm';
   public constructor(private readonly options: VllmOptions) {}
 
-  public get model(): ModelArtifact {
-    return this.options.model;
+  public get model(): ModelArtifact | undefined {
+    return effectiveModel(this.options.model, this.options.image);
+  }
+
+  public get image(): ModelImage | undefined {
+    return this.options.image;
   }
 
   public validate(problems: Problems, gpus: number, accelerator?: Accelerator): void {
@@ -68,9 +77,7 @@ export class VllmRuntime implements IRuntime {
     if (migSlices) {
       problems.add('tensorParallelSize', o.tensorParallelSize ?? gpus, `expected 1 MIG slice: NCCL cannot shard a model across MIG instances (the accelerator asks for ${gpus} ${accelerator.migProfile} slices); use whole GPUs for tensor parallelism`);
     }
-    if (!(o.model instanceof ModelArtifact)) problems.add('model', o.model, 'expected a ModelArtifact, e.g. ModelArtifact.fromHuggingFace("org/model", { revision: "<40-hex commit>" })');
-    else o.model.validate(problems, 'model');
-    checkImage(problems, 'image', o.image);
+    checkModelAndImage(problems, o.model, o.image, 'expected a ModelArtifact, e.g. ModelArtifact.fromHuggingFace("org/model", { revision: "<40-hex commit>" })');
     if (o.servedModelName !== undefined && !(typeof o.servedModelName === 'string' && /^[A-Za-z0-9][A-Za-z0-9_./-]{0,127}$/.test(o.servedModelName))) {
       problems.add('servedModelName', o.servedModelName, 'expected letters, digits, "_", "-", "." and "/"');
     }
@@ -86,7 +93,7 @@ export class VllmRuntime implements IRuntime {
 
   public defaults(_gpus: number, name: string): RuntimeDefaults {
     return {
-      image: this.options.image?.reference ?? VLLM_IMAGE,
+      image: VLLM_IMAGE,
       defaultImagePath: `/models/${name}`,
       hasHuggingFaceCli: true,
       modelLoadTime: Duration.minutes(10),

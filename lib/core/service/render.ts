@@ -1,5 +1,7 @@
 import { createHash } from 'crypto';
 import { Accelerator } from '../accelerator';
+import { buildImageContext } from '../build/build-image';
+import { ImageBuildContext } from '../build/context';
 import { ArtifactBinding } from '../artifact/artifact';
 import { Problems, ValidationError } from '../errors';
 import { KubeObject, Labels } from '../k8s-types';
@@ -26,6 +28,8 @@ export interface RenderedModelService {
   readonly profile: RuntimeProfile;
   /** Labels that select the service's pods. */
   readonly selector: Labels;
+  /** The build context of the server image, when it is built from a model directory. */
+  readonly imageBuild?: ImageBuildContext;
   /** Every object, in apply order. */
   readonly objects: KubeObject[];
 }
@@ -52,6 +56,36 @@ function checkMemoryBackedVolumes(problems: Problems, props: ModelServiceProps, 
     const fallback = given === undefined ? ` (the default is ${DEFAULT_MEMORY})` : '';
     problems.add(`resources.${prop}`, given, `expected more than the memory-backed volumes the runtime mounts (${volumes}), which count against the memory limit${fallback}`);
   }
+}
+
+/**
+ * Builds the context of an image made from a model directory, for exactly the server the
+ * runtime renders: its model path, config files, command, ports and user. `undefined` for
+ * registry images, or after recording the directory's problems.
+ */
+function buildServerImage(
+  runtime: IRuntime,
+  parts: { name: string; defaults: RuntimeDefaults; binding: ArtifactBinding; profile: RuntimeProfile },
+  problems: Problems,
+): ImageBuildContext | undefined {
+  const source = runtime.image?.modelDirectory;
+  if (!source) return undefined;
+  const { name, defaults, binding, profile } = parts;
+  return buildImageContext(source.directory, source.options, {
+    name,
+    runtime: runtime.kind,
+    baseImage: defaults.image,
+    user: defaults.user,
+    modelPath: binding.modelPath,
+    configPath: CONFIG_MOUNT_PATH,
+    configFiles: profile.configFiles,
+    ...(profile.command ? { command: profile.command } : {}),
+    args: profile.args,
+    ports: profile.ports,
+    env: profile.env.filter((e) => e.value !== undefined),
+    writablePaths: profile.writablePaths,
+    ...(profile.modelVersion ? { modelVersion: profile.modelVersion } : {}),
+  }, problems);
 }
 
 function isRuntime(value: unknown): value is IRuntime {
@@ -88,7 +122,7 @@ export function renderModelService(ctx: RenderContext, props: ModelServiceProps)
   const defaults: RuntimeDefaults = runtime.defaults(gpus, name);
   const { uid, gid } = defaults.user;
   const binding: ArtifactBinding = runtime.model
-    ? runtime.model.bind({ defaultImagePath: defaults.defaultImagePath, serverImage: defaults.image, serverHasHuggingFaceCli: defaults.hasHuggingFaceCli, securityContext: restrictedSecurityContext(uid, gid) })
+    ? runtime.model.bind({ defaultImagePath: defaults.defaultImagePath, serverImage: runtime.image?.reference ?? defaults.image, serverHasHuggingFaceCli: defaults.hasHuggingFaceCli, securityContext: restrictedSecurityContext(uid, gid) })
     : { modelPath: defaults.defaultImagePath, volumes: [], serverMounts: [], initContainers: [], fetchSeconds: 0, storageBytes: 0, serviceAccountAnnotations: {} };
   if (runtime.model?.fetchesWithServerImage && !defaults.hasHuggingFaceCli) {
     runtimeProblems.add('model.fetchImage', undefined, `expected an image with huggingface-cli to fetch the model: the ${runtime.kind} image has none`);
@@ -113,6 +147,7 @@ export function renderModelService(ctx: RenderContext, props: ModelServiceProps)
   const otherMounts = [...binding.serverMounts.map((m) => m.mountPath), ...(Object.keys(profile.configFiles).length ? [CONFIG_MOUNT_PATH] : [])];
   checkWritablePaths(runtimeProblems, profile.writablePaths, otherMounts);
   checkMemoryBackedVolumes(problems, props, profile);
+  const imageBuild = buildServerImage(runtime, { name, defaults, binding, profile }, runtimeProblems.at('image'));
   const runtimeEnv = new Set(profile.env.map((e) => e.name));
   for (const prop of ['env', 'secretEnv'] as const) {
     for (const key of Object.keys(props[prop] ?? {})) {
@@ -138,7 +173,8 @@ export function renderModelService(ctx: RenderContext, props: ModelServiceProps)
     automountServiceAccountToken: false,
   };
 
-  const podSpec = renderPodSpec({ props, serviceAccountName: name, image: defaults.image, profile, user: defaults.user, binding, ...(accelerator ? { accelerator: accelerator.requirements() } : {}), budget, ...(hasConfig ? { configMapName } : {}), selector });
+  const image = imageBuild?.reference ?? runtime.image?.reference ?? defaults.image;
+  const podSpec = renderPodSpec({ props, serviceAccountName: name, image, profile, user: defaults.user, binding, ...(accelerator ? { accelerator: accelerator.requirements() } : {}), budget, ...(hasConfig ? { configMapName } : {}), selector });
   // A hash of the config in the pod template rolls the pods when the config changes; a
   // ConfigMap update alone would leave running servers on the old config.
   const configHash = createHash('sha256').update(JSON.stringify(configData)).digest('hex').slice(0, 16);
@@ -200,5 +236,5 @@ export function renderModelService(ctx: RenderContext, props: ModelServiceProps)
   };
 
   const objects = [serviceAccount, ...(configMap ? [configMap] : []), deployment, service, podDisruptionBudget, networkPolicy];
-  return { name, deployment, service, serviceAccount, podDisruptionBudget, networkPolicy, ...(configMap ? { configMap } : {}), budget, profile, selector, objects };
+  return { name, deployment, service, serviceAccount, podDisruptionBudget, networkPolicy, ...(configMap ? { configMap } : {}), budget, profile, selector, ...(imageBuild ? { imageBuild } : {}), objects };
 }

@@ -38,8 +38,8 @@ describe('every problem at once', () => {
       ['resources.memoryLimit', '"1Gi"', 'expected at least the request memory="4Gi": Kubernetes rejects a limit below its request'],
       ['accelerator.count', '0', 'expected a positive integer number of GPUs (fractions of a GPU need a MIG profile)'],
       ['labels.app.kubernetes.io/name', '"x"', "expected a key other than app.kubernetes.io/name, app.kubernetes.io/component, app.kubernetes.io/managed-by, modelship.dev/runtime: modelship sets these to select the service's pods"],
-      ['runtime.model.sha256', '"abc"', 'expected 64 lowercase hex digits'],
       ['runtime.image', '"pytorch/torchserve:latest"', 'expected a pinned image: "latest" changes under a running Deployment; use a version tag or a digest'],
+      ['runtime.model.sha256', '"abc"', 'expected 64 lowercase hex digits'],
       ['runtime.workers', '0', 'expected an integer from 1 to 1024'],
     ]);
   });

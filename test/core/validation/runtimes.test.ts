@@ -86,7 +86,7 @@ describe('custom runtime ports', () => {
 
   test('no image', () => {
     expectProblems({ runtime: Runtime.custom({} as { image: ModelImage }) }, [
-      ['runtime.image', 'nothing', 'expected ModelImage.fromRegistry("<repo>:<version>"): a custom runtime has no default image'],
+      ['runtime.image', 'nothing', 'expected ModelImage.fromRegistry("<repo>:<version>") or ModelImage.fromModelDirectory(...): a custom runtime has no default image'],
     ]);
   });
 });
