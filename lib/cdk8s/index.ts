@@ -3,4 +3,5 @@
  * @module
  */
 export * from '../core';
+export * from './image-assets';
 export * from './model-service';

@@ -1,7 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ImageBuildContext } from '../core/build/context';
 import { KubeObject } from '../core/k8s-types';
 import { ModelServiceProps, RenderedModelService, renderModelService, StartupBudget } from '../core/service';
+import { ImageAssets } from './image-assets';
 
 /**
  * One served model: a Deployment of the model server, its Service, ConfigMap, ServiceAccount,
@@ -51,6 +53,12 @@ export class ModelService extends Construct {
     this.service = wrap(this.rendered.service);
     this.podDisruptionBudget = wrap(this.rendered.podDisruptionBudget);
     this.networkPolicy = wrap(this.rendered.networkPolicy);
+    ImageAssets.of(this).register(this.node.path, this.rendered);
+  }
+
+  /** The build context of the server image, when it is built from a model directory (written to `images/<name>/` at synth). */
+  public get imageBuild(): ImageBuildContext | undefined {
+    return this.rendered.imageBuild;
   }
 
   /** The in-cluster URL of the HTTP inference port, e.g. `http://fraud.serving.svc.cluster.local:8080`. */

@@ -1,0 +1,86 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { ImageBuildContext } from '../core/build/context';
+import { RenderedModelService } from '../core/service/render';
+
+/** Folder (under the app's outdir) that holds one build context per image. */
+export const IMAGES_DIR = 'images';
+/** The Buildx bake file written beside the manifests. */
+export const BAKE_FILE = 'docker-bake.json';
+
+/**
+ * The files a synth writes besides the manifests: every image build context under
+ * `images/<name>/` and a `docker-bake.json` that builds and tags them all, so a CI job can run
+ * `cd dist && docker buildx bake --push`.
+ *
+ * One per app, created by the first ModelService that needs it. It writes when the app
+ * synthesizes (cdk8s runs every construct's validations then), never at construction.
+ */
+export class ImageAssets extends Construct {
+  /** The app's ImageAssets, created on first use. */
+  public static of(scope: IConstruct): ImageAssets {
+    const app = App.of(scope);
+    return (app.node.tryFindChild(ImageAssets.ID) as ImageAssets | undefined) ?? new ImageAssets(app, ImageAssets.ID);
+  }
+
+  private static readonly ID = 'modelship-image-assets';
+  private readonly services: { path: string; rendered: RenderedModelService }[] = [];
+
+  private constructor(private readonly app: App, id: string) {
+    super(app, id);
+    this.node.addValidation({ validate: () => this.write() });
+  }
+
+  /** Registers a service whose image (if built) and local-run definition are written at synth. */
+  public register(constructPath: string, rendered: RenderedModelService): void {
+    this.services.push({ path: constructPath, rendered });
+  }
+
+  /** Every build context registered so far, in registration order. */
+  public get builds(): ImageBuildContext[] {
+    return this.services.flatMap((s) => (s.rendered.imageBuild ? [s.rendered.imageBuild] : []));
+  }
+
+  /** The bake file's content: one target per image, tagged with its content hash. */
+  public bakeFile(): Record<string, unknown> {
+    const builds = this.builds;
+    return {
+      group: { default: { targets: builds.map((b) => b.name) } },
+      target: Object.fromEntries(
+        builds.map((b) => [b.name, { context: `${IMAGES_DIR}/${b.name}`, dockerfile: 'Dockerfile', tags: [b.reference] }]),
+      ),
+    };
+  }
+
+  /** Writes the contexts and the bake file; returns problems as validation errors rather than throwing mid-synth. */
+  private write(): string[] {
+    const byName = new Map<string, string[]>();
+    for (const s of this.services) if (s.rendered.imageBuild) byName.set(s.rendered.imageBuild.name, [...(byName.get(s.rendered.imageBuild.name) ?? []), s.path]);
+    const clashes = [...byName].filter(([, paths]) => paths.length > 1);
+    if (clashes.length > 0) {
+      return clashes.map(([name, paths]) => `modelship: ${paths.join(' and ')} both build an image named "${name}" into ${IMAGES_DIR}/${name}; give one of them another name`);
+    }
+    const outdir = this.app.outdir;
+    // The folder is modelship's own: clear it so images of removed services do not linger.
+    fs.rmSync(path.join(outdir, IMAGES_DIR), { recursive: true, force: true });
+    for (const build of this.builds) writeContext(path.join(outdir, IMAGES_DIR, build.name), build);
+    if (this.builds.length > 0) {
+      fs.mkdirSync(outdir, { recursive: true });
+      fs.writeFileSync(path.join(outdir, BAKE_FILE), `${JSON.stringify(this.bakeFile(), null, 2)}\n`);
+    }
+    return [];
+  }
+}
+
+/** Writes a build context exactly: same bytes and modes as its content hash covers. */
+function writeContext(dir: string, build: ImageBuildContext): void {
+  for (const file of build.files) {
+    const target = path.join(dir, ...file.path.split('/'));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, file.data, { mode: file.mode });
+    // writeFileSync applies the umask; set the mode the hash covers.
+    fs.chmodSync(target, file.mode);
+  }
+}
