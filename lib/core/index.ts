@@ -12,6 +12,7 @@ export * from './errors';
 export * from './image';
 export type * from './k8s-types';
 export * from './names';
+export * from './policy';
 export * from './quantity';
 export * from './runtime';
 export * from './service';
