@@ -185,6 +185,9 @@ function baseName(path: string): string {
 
 class InImageArtifact extends ModelArtifact {
   public readonly fetched = false;
+  public override toString(): string {
+    return `ModelArtifact.inImage(${this.path === undefined ? '' : JSON.stringify(this.path)})`;
+  }
   public constructor(private readonly path?: string) {
     super();
   }
@@ -200,6 +203,9 @@ class InImageArtifact extends ModelArtifact {
 
 class ClaimArtifact extends ModelArtifact {
   public readonly fetched = false;
+  public override toString(): string {
+    return `ModelArtifact.fromPersistentVolumeClaim(${JSON.stringify(this.claimName)})`;
+  }
   public constructor(private readonly claimName: string, private readonly options: PersistentVolumeClaimOptions) {
     super();
   }
@@ -329,6 +335,11 @@ class FetchedArtifact extends DownloadingArtifact {
     super(fetch ?? {});
   }
 
+  public override toString(): string {
+    const factory = { s3: 'fromS3', gs: 'fromGcs', https: 'fromHttps' }[this.scheme];
+    return `ModelArtifact.${factory}(${JSON.stringify(this.uri)})`;
+  }
+
   private get isPrefix(): boolean {
     return this.scheme !== 'https' && typeof this.uri === 'string' && this.uri.endsWith('/');
   }
@@ -410,6 +421,9 @@ class HuggingFaceArtifact extends DownloadingArtifact {
       problems.add(`${prop}.revision`, revision, 'expected a commit hash (40 lowercase hex digits): branches and tags such as "main" move');
     }
     this.validateFetch(problems, prop);
+  }
+  public override toString(): string {
+    return `ModelArtifact.fromHuggingFace(${JSON.stringify(this.repo)})`;
   }
   public override get fetchesWithServerImage(): boolean {
     return this.options?.fetchImage === undefined;

@@ -32,8 +32,9 @@ export interface TorchServeArchiveOptions {
    */
   readonly configFile?: string;
   /**
-   * The model version written into the manifest.
-   * @default "1.0"
+   * The model version written into the manifest. It must equal the TorchServe runtime's
+   * `modelVersion`, the version config.properties configures workers and batching for.
+   * @default - the TorchServe runtime's `modelVersion` ("1.0" unless set)
    */
   readonly version?: string;
 }

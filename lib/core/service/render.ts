@@ -5,6 +5,7 @@ import { ImageBuildContext } from '../build/context';
 import { ArtifactBinding } from '../artifact/artifact';
 import { Problems, ValidationError } from '../errors';
 import { KubeObject, Labels } from '../k8s-types';
+import { isServiceName } from '../names';
 import { parseQuantity } from '../quantity';
 import { IRuntime, PortRole, RuntimeDefaults, RuntimeProfile } from '../runtime/contract';
 import { StartupBudget, startupBudget } from './budget';
@@ -128,6 +129,14 @@ export function renderModelService(ctx: RenderContext, props: ModelServiceProps)
     runtimeProblems.add('model.fetchImage', undefined, `expected an image with huggingface-cli to fetch the model: the ${runtime.kind} image has none`);
   }
   if (runtime.model) runtime.validateModelPath?.(binding.modelPath, runtimeProblems.at('model'), binding.source);
+  // The runtime's rendering reads only the name and the CPU request (leniently), so an image
+  // built from a model directory is checked before stopping for invalid service props: its
+  // problems (a missing directory, a misnamed version) are listed with theirs. The name names the
+  // model path, so nothing is rendered without a valid one.
+  const cpus = parseQuantity(props.resources?.cpu ?? DEFAULT_CPU) ?? 1;
+  const renderProfile = (): RuntimeProfile => runtime.render({ name, modelPath: binding.modelPath, ...(binding.source ? { modelSource: binding.source } : {}), gpus, cpus, configPath: CONFIG_MOUNT_PATH });
+  const early = !servicePropsValid && runtime.image?.modelDirectory && isServiceName(name) ? renderProfile() : undefined;
+  if (early) buildServerImage(runtime, { name, defaults, binding, profile: early }, runtimeProblems.at('image'));
   // The budget and the rendering read the service props: report their problems together with
   // the artifact's before going on.
   if (!servicePropsValid) problems.throwIfAny();
@@ -141,8 +150,7 @@ export function renderModelService(ctx: RenderContext, props: ModelServiceProps)
     },
     problems,
   );
-  const cpus = parseQuantity(props.resources?.cpu ?? DEFAULT_CPU) ?? 1;
-  const profile = runtime.render({ name, modelPath: binding.modelPath, ...(binding.source ? { modelSource: binding.source } : {}), gpus, cpus, configPath: CONFIG_MOUNT_PATH });
+  const profile = renderProfile();
   checkRuntimePorts(runtimeProblems, profile.ports);
   const otherMounts = [...binding.serverMounts.map((m) => m.mountPath), ...(Object.keys(profile.configFiles).length ? [CONFIG_MOUNT_PATH] : [])];
   checkWritablePaths(runtimeProblems, profile.writablePaths, otherMounts);

@@ -2,6 +2,14 @@
 import { Accelerator, Duration, ModelArtifact, ModelImage, PortRole, Runtime, type ModelServiceProps, type RenderedModelService } from '../../../lib/core';
 import { configFilesOf, HF_REVISION, MINIMAL_PROPS, parseProperties, podSpecOf, render, serverOf, servicePortsOf } from '../../support/fixtures';
 import { documented, type DefaultCases } from './cases';
+import { bakedModelCase } from './build.cases';
+
+/** The value of the server's single `<prefix>…` argument. */
+const argValue = (rendered: RenderedModelService, prefix: string): string => {
+  const args = serverOf(rendered).args!.filter((a) => a.startsWith(prefix));
+  expect(args).toHaveLength(1);
+  return args[0]!.slice(prefix.length);
+};
 
 // ---- TorchServe -------------------------------------------------------------------------
 
@@ -14,6 +22,12 @@ const fraudV1 = (rendered: RenderedModelService) => models(rendered)['fraud']!['
 
 const TS = 'runtime/torchserve.ts:TorchServeOptions';
 const TORCHSERVE: DefaultCases = {
+  [`${TS}.model`]: documented('- the model baked into `image` by ModelImage.fromModelDirectory', bakedModelCase(
+    'torchserve',
+    '/home/model-server/model-store/fraud.mar',
+    (r) => `${properties(r).get('model_store')}/${properties(r).get('load_models')!.split('=')[1]}`,
+    'expected a ModelArtifact holding a .mar archive, e.g. ModelArtifact.fromS3("s3://bucket/fraud.mar"), or an image built with ModelImage.fromModelDirectory(...)',
+  )),
   [`${TS}.image`]: documented('- `pytorch/torchserve:0.12.0-cpu`, or `-gpu` with an accelerator', () => {
     expect(serverOf(torchserve()).image).toBe('pytorch/torchserve:0.12.0-cpu');
     expect(serverOf(torchserve({}, { accelerator: Accelerator.nvidiaGpu() })).image).toBe('pytorch/torchserve:0.12.0-gpu');
@@ -59,6 +73,12 @@ const batchingConfig = (batching: Record<string, unknown>, cpu = '1') => configF
 const TB = 'runtime/tfserving.ts:TfServingBatchingOptions';
 const TO = 'runtime/tfserving.ts:TensorFlowServingOptions';
 const TFSERVING: DefaultCases = {
+  [`${TO}.model`]: documented('- the model baked into `image` by ModelImage.fromModelDirectory', bakedModelCase(
+    'tfserving',
+    '/models/fraud',
+    (r) => /base_path: '([^']+)'/.exec(configFilesOf(r)['models.config']!)![1]!,
+    'expected a ModelArtifact holding a SavedModel base path with integer version directories, or an image built with ModelImage.fromModelDirectory(...)',
+  )),
   [`${TB}.batchTimeout`]: documented('Duration.millis(0)', () => {
     expect(batchingConfig({ maxBatchSize: 8 })).toContain('batch_timeout_micros { value: 0 }');
   }),
@@ -115,6 +135,12 @@ const TFSERVING: DefaultCases = {
 
 const TR = 'runtime/triton.ts:TritonOptions';
 const TRITON: DefaultCases = {
+  [`${TR}.model`]: documented('- the model baked into `image` by ModelImage.fromModelDirectory', bakedModelCase(
+    'triton',
+    '/models',
+    (r) => argValue(r, '--model-repository='),
+    'expected a ModelArtifact holding a Triton model repository, or an image built with ModelImage.fromModelDirectory(...)',
+  )),
   [`${TR}.image`]: documented('- `nvcr.io/nvidia/tritonserver:24.10-py3`', () => {
     expect(serverOf(render(MINIMAL_PROPS.triton())).image).toBe('nvcr.io/nvidia/tritonserver:24.10-py3');
     expect(serverOf(render({ ...MINIMAL_PROPS.triton(), accelerator: Accelerator.nvidiaGpu() })).image).toBe('nvcr.io/nvidia/tritonserver:24.10-py3');
@@ -134,6 +160,12 @@ const vllmArgs = (count?: number) => serverOf(vllm(count)).args!;
 
 const VL = 'runtime/vllm.ts:VllmOptions';
 const VLLM: DefaultCases = {
+  [`${VL}.model`]: documented('- the model baked into `image` by ModelImage.fromModelDirectory', bakedModelCase(
+    'vllm',
+    '/models/fraud',
+    (r) => argValue(r, '--model='),
+    'expected a ModelArtifact, e.g. ModelArtifact.fromHuggingFace("org/model", { revision: "<40-hex commit>" }), or an image built with ModelImage.fromModelDirectory(...)',
+  )),
   [`${VL}.image`]: documented('- `vllm/vllm-openai:v0.6.6`', () => {
     expect(serverOf(vllm()).image).toBe('vllm/vllm-openai:v0.6.6');
   }),
