@@ -26,12 +26,12 @@ export const NAMESPACE_LABELS = { 'pod-security.kubernetes.io/enforce': 'restric
 /** Every model of the example, by service name. */
 export function servingStack(): Record<string, ModelServiceProps> {
   return {
-    // TorchServe: a .mar fetched from S3 with an IAM role (no secret), CPU only.
+    // TorchServe, image built from examples/models/fraud: modelship packs the .mar itself.
     fraud: {
       runtime: Runtime.torchServe({
-        model: ModelArtifact.fromS3('s3://acme-models/fraud/v7/fraud.mar', {
-          size: Size.mebibytes(600),
-          credentials: ArtifactCredentials.fromServiceAccountAnnotations({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/model-reader' }),
+        image: ModelImage.fromModelDirectory('examples/models/fraud', {
+          repository: 'registry.example.com/ml/fraud',
+          archive: { handler: 'handler.py', modelFile: 'model.py', serializedFile: 'model.pt', extraFiles: ['index_to_name.json'], configFile: 'model-config.yaml' },
         }),
         workers: 2,
         batchSize: 8,
@@ -42,30 +42,60 @@ export function servingStack(): Record<string, ModelServiceProps> {
       inferenceClients: InferenceClients.namespaces('payments'),
     },
 
-    // TF Serving: a SavedModel archive over HTTPS, pinned by sha256, two versions with labels, batching on.
+    // TorchServe again, this time a .mar fetched from S3 at start with an IAM role (no secret).
+    anomaly: {
+      runtime: Runtime.torchServe({
+        model: ModelArtifact.fromS3('s3://acme-models/anomaly/v3/anomaly.mar', {
+          size: Size.mebibytes(600),
+          credentials: ArtifactCredentials.fromServiceAccountAnnotations({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/model-reader' }),
+        }),
+      }),
+      resources: { cpu: '1', memory: '2Gi' },
+    },
+
+    // TF Serving, image built from a SavedModel base path, with server-side batching.
     recommender: {
       runtime: Runtime.tensorflowServing({
-        model: ModelArtifact.fromHttps('https://models.acme.example/recommender/savedmodel-v42-v43.tar.gz', {
-          sha256: '3f1c9a57d0e2b7c4a9e18f6d2b5c7e9a0f4d6b8c1e3a5f7d9b2c4e6a8f0d1b3c',
-          size: Size.gibibytes(2),
-        }),
-        versionPolicy: VersionPolicy.specific([42, 43]),
-        versionLabels: { stable: 42, canary: 43 },
+        image: ModelImage.fromModelDirectory('examples/models/recommender', { repository: 'registry.example.com/ml/recommender' }),
         batching: { maxBatchSize: 64, batchTimeout: Duration.millis(2), numBatchThreads: 4 },
       }),
       resources: { cpu: '4', memory: '8Gi' },
       replicas: 3,
     },
 
-    // Triton: a model repository on a ReadOnlyMany volume, on one MIG slice of an A100.
+    // TF Serving from an HTTPS archive pinned by sha256: two versions, labelled stable and canary.
+    ranking: {
+      runtime: Runtime.tensorflowServing({
+        model: ModelArtifact.fromHttps('https://models.acme.example/ranking/savedmodel-v42-v43.tar.gz', {
+          sha256: '3f1c9a57d0e2b7c4a9e18f6d2b5c7e9a0f4d6b8c1e3a5f7d9b2c4e6a8f0d1b3c',
+          size: Size.gibibytes(2),
+        }),
+        versionPolicy: VersionPolicy.specific([42, 43]),
+        versionLabels: { stable: 42, canary: 43 },
+      }),
+      resources: { cpu: '2', memory: '4Gi' },
+    },
+
+    // Triton, image built from a model repository, on one MIG slice of an A100.
     vision: {
-      runtime: Runtime.triton({ model: ModelArtifact.fromPersistentVolumeClaim('triton-models', { path: 'vision' }) }),
+      runtime: Runtime.triton({ image: ModelImage.fromModelDirectory('examples/models/vision', { repository: 'registry.example.com/ml/vision' }) }),
       accelerator: Accelerator.nvidiaGpu({ count: 1, migProfile: '3g.20gb', product: 'NVIDIA-A100-SXM4-40GB' }),
       resources: { cpu: '4', memory: '16Gi' },
       modelLoadTime: Duration.minutes(4),
     },
 
-    // vLLM: an LLM from Hugging Face at a pinned commit, sharded over two GPUs.
+    // vLLM, image built from a (tiny) Hugging Face snapshot, on one GPU.
+    summarizer: {
+      runtime: Runtime.vllm({
+        image: ModelImage.fromModelDirectory('examples/models/summarizer', { repository: 'registry.example.com/ml/summarizer' }),
+        maxModelLen: 2048,
+      }),
+      accelerator: Accelerator.nvidiaGpu({ count: 1, product: 'NVIDIA-L4' }),
+      resources: { cpu: '4', memory: '16Gi' },
+      modelLoadTime: Duration.minutes(5),
+    },
+
+    // vLLM, an LLM fetched from Hugging Face at a pinned commit, sharded over two GPUs.
     chat: {
       runtime: Runtime.vllm({
         model: ModelArtifact.fromHuggingFace('mistralai/Mistral-7B-Instruct-v0.3', {
@@ -80,10 +110,16 @@ export function servingStack(): Record<string, ModelServiceProps> {
       modelLoadTime: Duration.minutes(8),
     },
 
-    // Custom: the team's own server image, with its own ports and metrics.
+    // Custom: the team's own standard-library Python server (examples/models/churn), built on a pinned Python base.
     churn: {
       runtime: Runtime.custom({
-        image: ModelImage.fromRegistry('ghcr.io/acme/churn-server:2.3.1'),
+        image: ModelImage.fromModelDirectory('examples/models/churn', {
+          repository: 'registry.example.com/ml/churn',
+          baseImage: 'python:3.11.11-slim-bookworm',
+          exclude: ['training/**'],
+        }),
+        command: ['python3', '/models/server.py'],
+        args: ['--port=8080', '--metrics-port=9090'],
         ports: [
           { name: 'http', port: 8080 },
           { name: 'metrics', port: 9090, role: PortRole.METRICS },
@@ -91,9 +127,10 @@ export function servingStack(): Record<string, ModelServiceProps> {
         healthPath: '/healthz',
         readinessPath: '/ready',
         metricsPath: '/metrics',
+        scalingMetric: 'churn_requests_in_flight',
       }),
-      resources: { cpu: '500m', memory: '1Gi' },
-      replicas: 2,
+      resources: { cpu: '500m', memory: '512Mi' },
+      modelLoadTime: Duration.seconds(30),
     },
   };
 }

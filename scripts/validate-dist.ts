@@ -5,12 +5,21 @@
  *
  * Walks the directory recursively, reads *.yaml/*.yml (all documents) and *.json files
  * holding Kubernetes objects, validates them all together (so Service -> workload port
- * references are checked too) and exits 1 listing every problem.
+ * references are checked too) and exits 1 listing every problem. What else a synth writes is
+ * checked for what it is: `compose.yaml` against the Compose specification's schema; the image
+ * build contexts (`images/`) and Compose's config files (`config/`) hold the user's own files
+ * and are not manifests.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { findManifestFiles, loadManifestFile, type ManifestObject } from '../test/support/k8s-manifest-files';
+import { composeSchemaErrors } from '../test/core/compose/compose-schema';
 import { validateK8sObjects } from '../test/support/k8s-validate';
+
+/** Top-level folders of a synth that are not manifests. */
+const NOT_MANIFESTS = ['images', 'config'];
+/** The Compose file a synth writes. */
+const COMPOSE_FILES = ['compose.yaml'];
 
 function main(argv: string[]): number {
   const allowEmpty = argv.includes('--allow-empty');
@@ -28,7 +37,15 @@ function main(argv: string[]): number {
   const lines: string[] = [];
   const objects: ManifestObject[] = [];
   let files = 0;
-  for (const file of findManifestFiles(dir)) {
+  let composeFiles = 0;
+  for (const name of COMPOSE_FILES) {
+    const file = path.join(dir, name);
+    if (!fs.existsSync(file)) continue;
+    composeFiles++;
+    for (const e of composeSchemaErrors(JSON.parse(fs.readFileSync(file, 'utf8')))) lines.push(`${path.relative(process.cwd(), file)}: ${e}`);
+  }
+  const skip = new Set([...NOT_MANIFESTS.map((d) => path.join(dir, d)), ...COMPOSE_FILES.map((f) => path.join(dir, f))]);
+  for (const file of findManifestFiles(dir).filter((f) => ![...skip].some((s) => f === s || f.startsWith(`${s}${path.sep}`)))) {
     const result = loadManifestFile(file);
     const rel = path.relative(process.cwd(), file);
     for (const e of result.errors) lines.push(`${rel}${e.startsWith('#') ? '' : ': '}${e}`);
@@ -43,7 +60,7 @@ function main(argv: string[]): number {
     for (const p of r.problems) lines.push(`${at} ${r.label}: ${p.path || '(root)'}: ${p.message}`);
   }
 
-  console.log(`validated ${objects.length} objects in ${files} files`);
+  console.log(`validated ${objects.length} objects in ${files} files, and ${composeFiles} Compose file(s) against the Compose specification`);
   if (objects.length === 0 && !allowEmpty) {
     console.error(`validate-dist: no Kubernetes objects found under ${dir} (pass --allow-empty if that is expected)`);
     return 1;

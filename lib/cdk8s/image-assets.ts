@@ -3,17 +3,25 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ImageBuildContext } from '../core/build/context';
+import { assignHostPortOffsets, composeUnsupportedReason } from '../core/compose/host-ports';
+import { DEFAULT_COMPOSE_CONFIG_DIR, renderCompose } from '../core/compose/render-compose';
 import { RenderedModelService } from '../core/service/render';
 
 /** Folder (under the app's outdir) that holds one build context per image. */
 export const IMAGES_DIR = 'images';
 /** The Buildx bake file written beside the manifests. */
 export const BAKE_FILE = 'docker-bake.json';
+/**
+ * The Compose file for running the stack locally, written as JSON: valid YAML for every
+ * Compose version, and free of YAML 1.1's surprises (`1000:1000` read as a number).
+ */
+export const COMPOSE_FILE = 'compose.yaml';
 
 /**
  * The files a synth writes besides the manifests: every image build context under
- * `images/<name>/` and a `docker-bake.json` that builds and tags them all, so a CI job can run
- * `cd dist && docker buildx bake --push`.
+ * `images/<name>/`, a `docker-bake.json` that builds and tags them all (so a CI job can run
+ * `cd dist && docker buildx bake --push`), and a `compose.yaml` that runs every service locally
+ * from the same images, ports, environment, user and probes (`cd dist && docker compose up`).
  *
  * One per app, created by the first ModelService that needs it. It writes when the app
  * synthesizes (cdk8s runs every construct's validations then), never at construction.
@@ -63,14 +71,41 @@ export class ImageAssets extends Construct {
       return clashes.map(([name, paths]) => `modelship: ${paths.join(' and ')} both build an image named "${name}" into ${IMAGES_DIR}/${name}; give one of them another name`);
     }
     const outdir = this.app.outdir;
-    // The folder is modelship's own: clear it so images of removed services do not linger.
+    // The folders are modelship's own: clear them so files of removed services do not linger.
     fs.rmSync(path.join(outdir, IMAGES_DIR), { recursive: true, force: true });
+    fs.rmSync(path.join(outdir, DEFAULT_COMPOSE_CONFIG_DIR), { recursive: true, force: true });
     for (const build of this.builds) writeContext(path.join(outdir, IMAGES_DIR, build.name), build);
-    if (this.builds.length > 0) {
-      fs.mkdirSync(outdir, { recursive: true });
-      fs.writeFileSync(path.join(outdir, BAKE_FILE), `${JSON.stringify(this.bakeFile(), null, 2)}\n`);
-    }
+    fs.mkdirSync(outdir, { recursive: true });
+    if (this.builds.length > 0) fs.writeFileSync(path.join(outdir, BAKE_FILE), `${JSON.stringify(this.bakeFile(), null, 2)}\n`);
+    this.writeCompose(outdir);
     return [];
+  }
+
+  /**
+   * The Compose project for every service that can run under Compose, each on its own host
+   * ports; services that cannot (MIG slices) are listed under `x-modelship-skipped` with why.
+   */
+  public composeFile(): { compose: Record<string, unknown>; files: { path: string; content: string }[] } {
+    const rendered = this.services.map((s) => s.rendered);
+    const local = rendered.filter((r) => composeUnsupportedReason(r) === undefined);
+    const skipped = Object.fromEntries(rendered.flatMap((r) => {
+      const reason = composeUnsupportedReason(r);
+      return reason ? [[r.name, reason]] : [];
+    }));
+    const project = renderCompose(local, { imagesDir: IMAGES_DIR, hostPortOffset: assignHostPortOffsets(local) });
+    const compose = { ...project.compose, ...(Object.keys(skipped).length ? { 'x-modelship-skipped': skipped } : {}) } as Record<string, unknown>;
+    return { compose, files: project.files.map((f) => ({ path: f.path, content: f.content })) };
+  }
+
+  private writeCompose(outdir: string): void {
+    if (this.services.length === 0) return;
+    const { compose, files } = this.composeFile();
+    fs.writeFileSync(path.join(outdir, COMPOSE_FILE), `${JSON.stringify(compose, null, 2)}\n`);
+    for (const file of files) {
+      const target = path.join(outdir, ...file.path.split('/'));
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, file.content);
+    }
   }
 }
 

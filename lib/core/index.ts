@@ -7,6 +7,7 @@ export * from './accelerator';
 export * from './artifact';
 export * from './autoscaling';
 export * from './build';
+export * from './compose';
 export * from './duration';
 export * from './errors';
 export * from './image';

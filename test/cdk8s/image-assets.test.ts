@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { BAKE_FILE, IMAGES_DIR, ImageAssets, ModelImage, ModelService, Runtime } from '../../lib';
+import { Accelerator, BAKE_FILE, COMPOSE_FILE, IMAGES_DIR, ImageAssets, ModelImage, ModelService, Runtime } from '../../lib';
+import { composeSchemaErrors } from '../core/compose/compose-schema';
 import { MINIMAL_PROPS } from '../support/fixtures';
 
 const MODELS = path.join(__dirname, '../core/build/fixtures/models');
@@ -67,5 +68,28 @@ describe('image assets at synth', () => {
     const b = new ModelService(new Chart(app, 'b'), 'two', MINIMAL_PROPS.custom());
     expect(ImageAssets.of(a)).toBe(ImageAssets.of(b));
     expect(ImageAssets.of(a).builds).toEqual([]);
+  });
+
+  test('compose.yaml runs every service side by side, validates against the Compose specification, and names what it skips', () => {
+    const app = tempApp();
+    const chart = new Chart(app, 'serving');
+    new ModelService(chart, 'ranker', tfServingFromDirectory());
+    new ModelService(chart, 'fraud', MINIMAL_PROPS.torchserve());
+    new ModelService(chart, 'scorer', MINIMAL_PROPS.custom());
+    new ModelService(chart, 'sliced', { ...MINIMAL_PROPS.triton(), accelerator: Accelerator.nvidiaGpu({ migProfile: '1g.10gb' }) });
+    app.synth();
+
+    const compose = JSON.parse(fs.readFileSync(path.join(app.outdir, COMPOSE_FILE), 'utf8'));
+    expect(composeSchemaErrors(compose)).toEqual([]);
+    expect(Object.keys(compose.services).filter((s) => !s.includes('-'))).toEqual(['fraud', 'ranker', 'scorer']);
+    expect(compose['x-modelship-skipped']).toEqual({ sliced: 'requests nvidia.com/mig-1g.10gb: Compose reserves whole GPUs only, not MIG slices' });
+    // The built image is built from its context; the others are pulled.
+    expect(compose.services.ranker.build).toEqual({ context: 'images/ranker', dockerfile: 'Dockerfile' });
+    expect(compose.services.fraud.build).toBeUndefined();
+    // Every published host port is distinct, so the services run side by side.
+    const hostPorts = Object.values(compose.services as Record<string, { ports?: string[] }>).flatMap((s) => (s.ports ?? []).map((p) => p.split(':')[1]));
+    expect(new Set(hostPorts).size).toBe(hostPorts.length);
+    expect(compose.services.ranker.ports).toEqual(['127.0.0.1:8501:8501/tcp', '127.0.0.1:8500:8500/tcp']);
+    expect(compose.services.scorer.ports).toEqual(['127.0.0.1:8180:8080/tcp']);
   });
 });

@@ -1,0 +1,38 @@
+import { PortRole } from '../runtime/contract';
+import { RenderedModelService } from '../service/render';
+
+/** Port roles published on the host; admin ports (TorchServe's management API) stay inside the container. */
+export const PUBLISHED_ROLES: readonly PortRole[] = [PortRole.HTTP, PortRole.GRPC, PortRole.METRICS];
+
+/** Step between the host-port offsets {@link assignHostPortOffsets} tries: ports stay recognisable (8080 → 8180). */
+export const HOST_PORT_OFFSET_STEP = 100;
+
+/** The container ports of a service that Compose publishes on the host. */
+export function publishedContainerPorts(rendered: RenderedModelService): number[] {
+  return [...new Set(rendered.profile.ports.filter((p) => PUBLISHED_ROLES.includes(p.role)).map((p) => p.port))];
+}
+
+/**
+ * Host-port offsets that let every service of a stack run side by side: each service, in order,
+ * takes the smallest multiple of {@link HOST_PORT_OFFSET_STEP} at which none of its published
+ * ports is taken yet. The first service keeps its container ports.
+ */
+export function assignHostPortOffsets(services: readonly RenderedModelService[]): Record<string, number> {
+  const taken = new Set<number>();
+  const offsets: Record<string, number> = {};
+  for (const service of services) {
+    const ports = publishedContainerPorts(service);
+    let offset = 0;
+    while (ports.some((p) => taken.has(p + offset) || p + offset > 65535)) offset += HOST_PORT_OFFSET_STEP;
+    ports.forEach((p) => taken.add(p + offset));
+    offsets[service.name] = offset;
+  }
+  return offsets;
+}
+
+/** Why a service cannot run under Compose, or `undefined` when it can (MIG slices cannot be reserved by profile). */
+export function composeUnsupportedReason(rendered: RenderedModelService): string | undefined {
+  const spec = rendered.deployment.spec as { template: { spec: { containers: { resources: { limits?: Record<string, string> } }[] } } };
+  const mig = Object.keys(spec.template.spec.containers[0]?.resources.limits ?? {}).find((r) => r.startsWith('nvidia.com/mig-'));
+  return mig ? `requests ${mig}: Compose reserves whole GPUs only, not MIG slices` : undefined;
+}
