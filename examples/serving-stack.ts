@@ -23,13 +23,20 @@ export const NAMESPACE = 'serving';
 /** Labels of that namespace. */
 export const NAMESPACE_LABELS = { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.28' };
 
-/** Every model of the example, by service name. */
-export function servingStack(): Record<string, ModelServiceProps> {
+/** Where the example's model directories are, relative to the repository root (where synth runs). */
+export const EXAMPLE_MODELS_DIR = 'examples/models';
+
+/**
+ * Every model of the example, by service name.
+ *
+ * @param modelsDir where the model directories are; the e2e suite passes a copy to change a file
+ */
+export function servingStack(modelsDir: string = EXAMPLE_MODELS_DIR): Record<string, ModelServiceProps> {
   return {
     // TorchServe, image built from examples/models/fraud: modelship packs the .mar itself.
     fraud: {
       runtime: Runtime.torchServe({
-        image: ModelImage.fromModelDirectory('examples/models/fraud', {
+        image: ModelImage.fromModelDirectory(`${modelsDir}/fraud`, {
           repository: 'registry.example.com/ml/fraud',
           archive: { handler: 'handler.py', modelFile: 'model.py', serializedFile: 'model.pt', extraFiles: ['index_to_name.json'], configFile: 'model-config.yaml' },
         }),
@@ -56,7 +63,7 @@ export function servingStack(): Record<string, ModelServiceProps> {
     // TF Serving, image built from a SavedModel base path, with server-side batching.
     recommender: {
       runtime: Runtime.tensorflowServing({
-        image: ModelImage.fromModelDirectory('examples/models/recommender', { repository: 'registry.example.com/ml/recommender' }),
+        image: ModelImage.fromModelDirectory(`${modelsDir}/recommender`, { repository: 'registry.example.com/ml/recommender' }),
         batching: { maxBatchSize: 64, batchTimeout: Duration.millis(2), numBatchThreads: 4 },
       }),
       resources: { cpu: '4', memory: '8Gi' },
@@ -78,7 +85,7 @@ export function servingStack(): Record<string, ModelServiceProps> {
 
     // Triton, image built from a model repository, on one MIG slice of an A100.
     vision: {
-      runtime: Runtime.triton({ image: ModelImage.fromModelDirectory('examples/models/vision', { repository: 'registry.example.com/ml/vision' }) }),
+      runtime: Runtime.triton({ image: ModelImage.fromModelDirectory(`${modelsDir}/vision`, { repository: 'registry.example.com/ml/vision' }) }),
       accelerator: Accelerator.nvidiaGpu({ count: 1, migProfile: '3g.20gb', product: 'NVIDIA-A100-SXM4-40GB' }),
       resources: { cpu: '4', memory: '16Gi' },
       modelLoadTime: Duration.minutes(4),
@@ -87,7 +94,7 @@ export function servingStack(): Record<string, ModelServiceProps> {
     // vLLM, image built from a (tiny) Hugging Face snapshot, on one GPU.
     summarizer: {
       runtime: Runtime.vllm({
-        image: ModelImage.fromModelDirectory('examples/models/summarizer', { repository: 'registry.example.com/ml/summarizer' }),
+        image: ModelImage.fromModelDirectory(`${modelsDir}/summarizer`, { repository: 'registry.example.com/ml/summarizer' }),
         maxModelLen: 2048,
       }),
       accelerator: Accelerator.nvidiaGpu({ count: 1, product: 'NVIDIA-L4' }),
@@ -113,7 +120,7 @@ export function servingStack(): Record<string, ModelServiceProps> {
     // Custom: the team's own standard-library Python server (examples/models/churn), built on a pinned Python base.
     churn: {
       runtime: Runtime.custom({
-        image: ModelImage.fromModelDirectory('examples/models/churn', {
+        image: ModelImage.fromModelDirectory(`${modelsDir}/churn`, {
           repository: 'registry.example.com/ml/churn',
           baseImage: 'python:3.11.11-slim-bookworm',
           exclude: ['training/**'],

@@ -3,20 +3,12 @@
  * stack uses for them, rendered with the library, plus helpers to read the rendered Deployment
  * (container, ports, probes) the way the kubelet would.
  *
- * The props here are the ones the example app (examples/serving-stack.ts) is meant to use;
- * keep the two in step.
+ * The props are the example stack's own (examples/serving-stack.ts), so the e2e suite builds
+ * exactly what `cdk8s synth` of the example writes.
  */
 import * as path from 'node:path';
-import {
-  Accelerator,
-  Duration,
-  ModelImage,
-  ModelServiceProps,
-  PortRole,
-  RenderedModelService,
-  Runtime,
-  renderModelService,
-} from '../../../lib/core';
+import { ModelServiceProps, RenderedModelService, renderModelService } from '../../../lib/core';
+import { servingStack } from '../../../examples/serving-stack';
 
 /** The repository root. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -35,77 +27,13 @@ export const CHURN_BASE_IMAGE = 'python:3.11.11-slim-bookworm';
 export type ExampleModel = 'fraud' | 'recommender' | 'vision' | 'summarizer' | 'churn';
 
 /**
- * The ModelService props of an example model directory.
+ * The ModelService props of an example model directory: exactly those of the example stack.
  *
  * @param modelsDir where the model directories are (default examples/models); the e2e suite
  *   passes a temporary copy to change a file.
  */
 export function exampleModelProps(model: ExampleModel, modelsDir: string = EXAMPLE_MODELS): ModelServiceProps {
-  const dir = path.join(modelsDir, model);
-  const repository = `${EXAMPLE_REGISTRY}/${model}`;
-  switch (model) {
-    case 'fraud':
-      return {
-        runtime: Runtime.torchServe({
-          image: ModelImage.fromModelDirectory(dir, {
-            repository,
-            archive: {
-              handler: 'handler.py',
-              modelFile: 'model.py',
-              serializedFile: 'model.pt',
-              extraFiles: ['index_to_name.json'],
-              configFile: 'model-config.yaml',
-            },
-          }),
-          workers: 2,
-          batchSize: 8,
-          maxBatchDelay: Duration.millis(20),
-        }),
-        resources: { cpu: '2', memory: '4Gi' },
-        modelLoadTime: Duration.minutes(2),
-      };
-    case 'recommender':
-      return {
-        runtime: Runtime.tensorflowServing({
-          image: ModelImage.fromModelDirectory(dir, { repository }),
-          batching: { maxBatchSize: 64, batchTimeout: Duration.millis(2), numBatchThreads: 4 },
-        }),
-        resources: { cpu: '4', memory: '8Gi' },
-      };
-    case 'vision':
-      return {
-        runtime: Runtime.triton({ image: ModelImage.fromModelDirectory(dir, { repository }) }),
-        accelerator: Accelerator.nvidiaGpu({ count: 1, migProfile: '3g.20gb', product: 'NVIDIA-A100-SXM4-40GB' }),
-        resources: { cpu: '4', memory: '16Gi' },
-        modelLoadTime: Duration.minutes(4),
-      };
-    case 'summarizer':
-      return {
-        runtime: Runtime.vllm({ image: ModelImage.fromModelDirectory(dir, { repository }), maxModelLen: 2048 }),
-        accelerator: Accelerator.nvidiaGpu({ count: 1, product: 'NVIDIA-L4' }),
-        resources: { cpu: '4', memory: '16Gi' },
-        modelLoadTime: Duration.minutes(5),
-      };
-    case 'churn':
-      return {
-        runtime: Runtime.custom({
-          image: ModelImage.fromModelDirectory(dir, { repository, baseImage: CHURN_BASE_IMAGE, exclude: ['training/**'] }),
-          // The model directory lands in the custom runtime's model path, /models.
-          command: ['python3', '/models/server.py'],
-          args: ['--port=8080', '--metrics-port=9090'],
-          ports: [
-            { name: 'http', port: 8080 },
-            { name: 'metrics', port: 9090, role: PortRole.METRICS },
-          ],
-          healthPath: '/healthz',
-          readinessPath: '/ready',
-          metricsPath: '/metrics',
-          scalingMetric: 'churn_requests_in_flight',
-        }),
-        resources: { cpu: '500m', memory: '512Mi' },
-        modelLoadTime: Duration.seconds(30),
-      };
-  }
+  return servingStack(modelsDir)[model]!;
 }
 
 /** Renders an example model's service (the image build context included). */
