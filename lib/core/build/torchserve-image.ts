@@ -163,6 +163,9 @@ export const planTorchServeImage: ImagePlanner = (files, _directory, options, ta
         ...(requirements ? { requirementsFile: requirements } : {}),
         ...(configFile ? { configFile } : {}),
         createdOn,
+        // Stored, not deflated: weights barely compress, registries gzip layers anyway, and the
+        // archive's bytes (so the image tag) then do not depend on the zlib build of Node.
+        archiveFormat: 'zip-store',
       },
       problems.construct,
     );

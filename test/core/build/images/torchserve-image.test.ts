@@ -74,6 +74,11 @@ describe('TorchServe image from the fixture directory', () => {
     expect(instructions[instructions.length - 1]!.args).toBe('1000:1000');
   });
 
+  it('stores the archive uncompressed, so its bytes and the tag do not depend on the zlib build', () => {
+    const entries = readZip(fileMap(context).get('archive/demo.mar')!);
+    expect(new Set(entries.map((e) => e.compression))).toEqual(new Set(['stored']));
+  });
+
   it('packs a .mar that round-trips: artifacts at the root, the manifest last and exact', () => {
     const entries = readZip(fileMap(context).get('archive/demo.mar')!);
     expect(entries.map((e) => e.path)).toEqual([
