@@ -115,3 +115,65 @@ export {
   type SimulatedMetric,
 } from './load-model';
 export { simulateAutoscaling, type SimulationOptions, type SimulationResult, type SimulationStep, type TracePoint } from './simulate';
+export {
+  ActivationSignal,
+  AutoscalerEngine,
+  DEFAULT_MIN_REPLICAS,
+  DEFAULT_PROMETHEUS_URL,
+  PolicySelection,
+  ScalingRate,
+  type AutoscalerOptions,
+  type ScaleDownOptions,
+  type ScaleToZeroOptions,
+  type ScaleUpOptions,
+} from './autoscaler-props';
+export { ScalingTarget, ScalingTargetKind, type LatencySloOptions } from './scaling-target';
+export {
+  MAX_SIZED_REPLICAS,
+  SIZED_REPLICA_FLOOR,
+  SLO_MODEL_ASSUMPTIONS,
+  latencyFloorSeconds,
+  maxRateWithinObjective,
+  operatingPoint,
+  perPodSignal,
+  replicasForObjective,
+  sizeForLatencySlo,
+  type OperatingPoint,
+  type QueueGuard,
+  type SizedSignal,
+  type SloSizing,
+  type SloSizingInput,
+} from './slo-sizing';
+export {
+  DCGM_GPU_UTILIZATION,
+  DCGM_POD_LABELS,
+  GPU_RECIPE,
+  RUNTIME_SIGNALS,
+  adapterRule,
+  adapterRulesYaml,
+  customRuntimeSignals,
+  kedaQuery,
+  runtimeSignals,
+  type MetricRecipe,
+  type PrometheusAdapterRule,
+  type RuntimeSignals,
+} from './runtime-signals';
+export {
+  formatAutoscalerReport,
+  formatSeconds,
+  type AutoscalerReport,
+  type BehaviorReport,
+  type ColdStartReport,
+  type SignalReport,
+  type SimulationInputs,
+  type ThresholdReport,
+} from './autoscaler-report';
+export {
+  ACTIVATION_ONLY_THRESHOLD,
+  KEDA_POLLING_INTERVAL_SECONDS,
+  renderAutoscaler,
+  targetQuantity,
+  type AutoscalerRenderContext,
+  type RenderedAutoscaler,
+  type ScalableService,
+} from './render-autoscaler';

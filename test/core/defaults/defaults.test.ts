@@ -4,6 +4,7 @@
  * text changed) without a matching case.
  */
 import { ARTIFACT_AND_ACCELERATOR_DEFAULTS } from './artifact-and-accelerator.cases';
+import { AUTOSCALER_DEFAULTS } from './autoscaler.cases';
 import { BUILD_DEFAULTS } from './build.cases';
 import { COMPOSE_DEFAULTS } from './compose.cases';
 import type { DefaultCases } from './cases';
@@ -13,7 +14,7 @@ import { SERVICE_DEFAULTS } from './service.cases';
 import * as fs from 'fs';
 import * as path from 'path';
 
-const TABLES: Record<string, DefaultCases> = { service: SERVICE_DEFAULTS, runtime: RUNTIME_DEFAULTS, 'artifact and accelerator': ARTIFACT_AND_ACCELERATOR_DEFAULTS, 'image build': BUILD_DEFAULTS, compose: COMPOSE_DEFAULTS };
+const TABLES: Record<string, DefaultCases> = { service: SERVICE_DEFAULTS, runtime: RUNTIME_DEFAULTS, 'artifact and accelerator': ARTIFACT_AND_ACCELERATOR_DEFAULTS, 'image build': BUILD_DEFAULTS, compose: COMPOSE_DEFAULTS, autoscaler: AUTOSCALER_DEFAULTS };
 const ALL: DefaultCases = Object.assign({}, ...Object.values(TABLES));
 
 describe.each(Object.entries(TABLES))('%s defaults', (_table, cases) => {
