@@ -5,7 +5,9 @@
  */
 import {
   Accelerator,
+  ActivationSignal,
   ArtifactCredentials,
+  AutoscalerOptions,
   Duration,
   InferenceClients,
   ModelArtifact,
@@ -13,6 +15,7 @@ import {
   ModelServiceProps,
   PortRole,
   Runtime,
+  ScalingTarget,
   Size,
   VersionPolicy,
 } from '../lib/core';
@@ -138,6 +141,21 @@ export function servingStack(modelsDir: string = EXAMPLE_MODELS_DIR): Record<str
       }),
       resources: { cpu: '500m', memory: '512Mi' },
       modelLoadTime: Duration.seconds(30),
+    },
+  };
+}
+
+/**
+ * The example's autoscalers, by service name: fraud on TorchServe's own queue signal, and
+ * anomaly scaled to zero through KEDA, woken by its ingress request rate.
+ */
+export function servingAutoscalers(): Record<string, AutoscalerOptions> {
+  return {
+    fraud: { target: ScalingTarget.runtimeQueue(), minReplicas: 2, maxReplicas: 12 },
+    anomaly: {
+      target: ScalingTarget.runtimeQueue(),
+      maxReplicas: 4,
+      scaleToZero: { activation: ActivationSignal.prometheus(`sum(rate(nginx_ingress_controller_requests{exported_namespace="${NAMESPACE}",exported_service="anomaly"}[2m]))`) },
     },
   };
 }

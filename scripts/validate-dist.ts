@@ -14,6 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { findManifestFiles, loadManifestFile, type ManifestObject } from '../test/support/k8s-manifest-files';
 import { composeSchemaErrors } from '../test/core/compose/compose-schema';
+import { celProblems, registerCustomResourceSchemas } from '../test/support/crd-schemas';
 import { validateK8sObjects } from '../test/support/k8s-validate';
 
 /** Top-level folders of a synth that are not manifests. */
@@ -53,6 +54,10 @@ function main(argv: string[]): number {
     objects.push(...result.objects);
   }
 
+  // KEDA and Prometheus Operator objects are checked against their CRDs' schemas, plus the CEL
+  // rules the API server would enforce.
+  registerCustomResourceSchemas();
+  objects.forEach((o) => celProblems(o.object as object).forEach((p) => lines.push(`${path.relative(process.cwd(), o.file)}${o.where}: ${p}`)));
   const results = validateK8sObjects(objects.map((o) => o.object));
   for (const r of results) {
     const src = objects[r.index]!;

@@ -6,7 +6,7 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ModelService } from '../../lib';
-import { NAMESPACE, NAMESPACE_LABELS, servingStack } from '../serving-stack';
+import { NAMESPACE, NAMESPACE_LABELS, servingAutoscalers, servingStack } from '../serving-stack';
 
 /** The example stack as a chart, so tests can synthesize it without writing files. */
 export class ServingChart extends Chart {
@@ -21,7 +21,11 @@ export class ServingChart extends Chart {
     // The chart stamps its namespace on every object; a Namespace itself is cluster-scoped.
     namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
 
-    for (const [name, props] of Object.entries(servingStack())) new ModelService(this, name, props);
+    const autoscalers = servingAutoscalers();
+    for (const [name, props] of Object.entries(servingStack())) {
+      const service = new ModelService(this, name, props);
+      if (autoscalers[name]) service.autoscale(autoscalers[name]);
+    }
   }
 }
 

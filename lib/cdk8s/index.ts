@@ -3,5 +3,6 @@
  * @module
  */
 export * from '../core';
+export * from './autoscaler';
 export * from './image-assets';
 export * from './model-service';

@@ -1,8 +1,12 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AutoscalerOptions } from '../core/autoscaling/autoscaler-props';
+import { renderAutoscaler } from '../core/autoscaling/render-autoscaler';
 import { ImageBuildContext } from '../core/build/context';
+import { Problems } from '../core/errors';
 import { KubeObject } from '../core/k8s-types';
 import { ModelServiceProps, RenderedModelService, renderModelService, StartupBudget } from '../core/service';
+import { Autoscaler } from './autoscaler';
 import { ImageAssets } from './image-assets';
 
 /**
@@ -41,8 +45,12 @@ export class ModelService extends Construct {
   /** The rendered plain objects, before any JSON patch. */
   public readonly rendered: RenderedModelService;
 
+  private scaler?: Autoscaler;
+  private readonly fixedReplicas: number | undefined;
+
   public constructor(scope: Construct, id: string, props: ModelServiceProps) {
     super(scope, id);
+    this.fixedReplicas = props?.replicas;
     this.rendered = renderModelService({ path: this.node.path, defaultName: id }, props);
     this.name = this.rendered.name;
     this.budget = this.rendered.budget;
@@ -54,6 +62,30 @@ export class ModelService extends Construct {
     this.podDisruptionBudget = wrap(this.rendered.podDisruptionBudget);
     this.networkPolicy = wrap(this.rendered.networkPolicy);
     ImageAssets.of(this).register(this.node.path, this.rendered);
+  }
+
+  /**
+   * Scales the service with a HorizontalPodAutoscaler, or a KEDA ScaledObject when it scales to
+   * zero, on the signal `options.target` names (the runtime's own queue, requests per second,
+   * GPU, CPU, or a latency SLO the autoscaler is sized from). The Deployment then leaves
+   * `spec.replicas` to the autoscaler.
+   *
+   * @returns the Autoscaler, with its report
+   */
+  public autoscale(options: AutoscalerOptions): Autoscaler {
+    const problems = new Problems(this.node.path);
+    if (this.scaler) problems.add('autoscale', options, 'expected one autoscale() per ModelService: it already has an autoscaler');
+    if (this.fixedReplicas !== undefined) problems.add('replicas', this.fixedReplicas, 'expected no fixed replicas on an autoscaled ModelService: the autoscaler owns spec.replicas (size it with minReplicas)');
+    problems.throwIfAny();
+    const rendered = renderAutoscaler(this.rendered, options, problems.at('autoscale'));
+    this.deployment.addJsonPatch(JsonPatch.remove('/spec/replicas'));
+    this.scaler = new Autoscaler(this, 'Autoscaler', rendered);
+    return this.scaler;
+  }
+
+  /** The autoscaler, once {@link ModelService.autoscale} has been called. */
+  public get autoscaler(): Autoscaler | undefined {
+    return this.scaler;
   }
 
   /** The build context of the server image, when it is built from a model directory (written to `images/<name>/` at synth). */
