@@ -81,6 +81,25 @@ export function weightsAndCodeLayers(files: readonly ModelFile[], destination: s
   ];
 }
 
+/**
+ * The files grouped by their top directory (in the order first seen, paths unchanged). Both
+ * TF Serving and Triton read only directories at the top of theirs, so a file there is recorded
+ * under `directory`, naming it, with the runtime's `allowed`, and left out.
+ */
+export function groupByTopDirectory(files: readonly ModelFile[], problems: Problems, allowed: string): Map<string, ModelFile[]> {
+  const groups = new Map<string, ModelFile[]>();
+  for (const f of files) {
+    const slash = f.path.indexOf('/');
+    if (slash < 0) {
+      problems.add('directory', f.path, allowed);
+      continue;
+    }
+    const top = f.path.slice(0, slash);
+    groups.set(top, [...(groups.get(top) ?? []), f]);
+  }
+  return groups;
+}
+
 /** The files under `prefix/` of a list, with the prefix removed. */
 export function filesUnder(files: readonly ModelFile[], prefix: string): ModelFile[] {
   const p = asDirectory(prefix);

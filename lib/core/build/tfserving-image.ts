@@ -2,7 +2,7 @@
  * TensorFlow Serving images: the SavedModel versions land in the model's base path, weights
  * (`variables/`) before graphs and assets.
  */
-import { ImagePlanner, weightsAndCodeLayers } from './image-plan';
+import { groupByTopDirectory, ImagePlanner, weightsAndCodeLayers } from './image-plan';
 import { isWeightFile, ModelFile } from './model-directory';
 
 /** The graph file every SavedModel version holds (TensorFlow also reads the text form, `.pbtxt`). */
@@ -42,16 +42,11 @@ export const planTfServingImage: ImagePlanner = (files, directory, options, targ
     if (options.version !== undefined) {
       problems.add('version', options.version, 'expected no version: the directory already holds version directories (version applies only to a single SavedModel with saved_model.pb at its root)');
     }
-    const tops = new Map<string, ModelFile[]>();
-    for (const f of files) {
-      const slash = f.path.indexOf('/');
-      if (slash < 0) {
-        problems.add('directory', f.path, 'expected only integer version directories (1/, 2/, …) at the top of a TF Serving base path, or saved_model.pb for a single SavedModel; move or exclude this file');
-        continue;
-      }
-      const top = f.path.slice(0, slash);
-      tops.set(top, [...(tops.get(top) ?? []), f]);
-    }
+    const tops = groupByTopDirectory(
+      files,
+      problems,
+      'expected only integer version directories (1/, 2/, …) at the top of a TF Serving base path, or saved_model.pb for a single SavedModel; move or exclude this file',
+    );
     const byNumber = new Map<string, string>();
     versions = [];
     for (const [top, list] of tops) {

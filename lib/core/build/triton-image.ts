@@ -2,8 +2,8 @@
  * Triton images: the model repository lands in the runtime's `--model-repository`, every
  * model's `config.pbtxt` and version directories checked first.
  */
-import { ImagePlanner, weightsAndCodeLayers } from './image-plan';
-import { isWeightFile, ModelFile } from './model-directory';
+import { groupByTopDirectory, ImagePlanner, weightsAndCodeLayers } from './image-plan';
+import { isWeightFile } from './model-directory';
 import { parseTritonConfig, tritonMaxBatchSize, TRITON_MAX_BATCH_SIZE_LIMIT } from './triton-config';
 
 /** Whether a directory name is one Triton loads as a version: digits, not starting with `0`. */
@@ -32,16 +32,7 @@ export function isTritonWeightFile(filePath: string, allPaths: ReadonlySet<strin
  */
 export const planTritonImage: ImagePlanner = (files, directory, _options, target, problems) => {
   const before = problems.all.length;
-  const models = new Map<string, ModelFile[]>();
-  for (const f of files) {
-    const slash = f.path.indexOf('/');
-    if (slash < 0) {
-      problems.add('directory', f.path, 'expected only model directories at the top of a Triton model repository; move or exclude this file');
-      continue;
-    }
-    const model = f.path.slice(0, slash);
-    models.set(model, [...(models.get(model) ?? []), f]);
-  }
+  const models = groupByTopDirectory(files, problems, 'expected only model directories at the top of a Triton model repository; move or exclude this file');
   if (models.size === 0 && problems.all.length === before) {
     problems.add('directory', directory, 'expected a Triton model repository: one directory per model, each with config.pbtxt and a version directory such as 1/');
   }

@@ -6,17 +6,16 @@
 import {
   Problems,
   renderAutoscaler,
-  ValidationError,
   type AutoscalerOptions,
   type KubeObject,
   type ModelServiceProps,
   type RenderedAutoscaler,
   type RenderedModelService,
-  type ValidationProblem,
 } from '../../../lib/core';
 import { celProblems, registerCustomResourceSchemas } from '../../support/crd-schemas';
 import { MINIMAL_PROPS, render, type RuntimeKind } from '../../support/fixtures';
 import { formatProblems, validateK8sObjects } from '../../support/k8s-validate';
+import { validationErrorOf, withoutConstruct } from '../../support/problems';
 
 registerCustomResourceSchemas();
 
@@ -35,16 +34,10 @@ export function autoscale(svc: RenderedModelService, options: AutoscalerOptions)
 
 /** The problems renderAutoscaler throws for `options` (fails the test when it does not throw). */
 export function problemsOf(svc: RenderedModelService, options: AutoscalerOptions): { prop: string; given: string; allowed: string }[] {
-  try {
-    renderAutoscaler(svc, options, new Problems(PATH));
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return (e as ValidationError).problems.map((p: ValidationProblem) => {
-      expect(p.construct).toBe(PATH);
-      return { prop: p.prop, given: p.given, allowed: p.allowed };
-    });
-  }
-  throw new Error('expected a ValidationError');
+  return validationErrorOf(() => renderAutoscaler(svc, options, new Problems(PATH))).problems.map((p) => {
+    expect(p.construct).toBe(PATH);
+    return withoutConstruct(p);
+  });
 }
 
 /** Every object passes the strict validator (unknown fields rejected) and the CRD's CEL rules. */

@@ -10,9 +10,9 @@ import {
   Runtime,
   ScalingRate,
   ScalingTarget,
-  ValidationError,
   type AutoscalerOptions,
 } from '../../../lib/core';
+import { validationErrorOf } from '../../support/problems';
 import { autoscale, PATH, problemsOf, service } from './support';
 
 const torchserve = () => service('torchserve');
@@ -248,15 +248,11 @@ describe('latency SLO', () => {
 test('every problem at once, after those already recorded, prefixed by the caller\'s collector', () => {
   const problems = new Problems(PATH).at('autoscaler');
   problems.add('earlier', 1, 'expected something else');
-  let error: unknown;
-  try {
-    renderAutoscaler(custom(), { target: ScalingTarget.runtimeQueue(), minReplicas: 3, maxReplicas: 2, scaleUp: { stabilizationWindow: Duration.hours(2) } }, problems);
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as ValidationError).problems.map((p) => p.prop)).toEqual(['autoscaler.earlier', 'autoscaler.maxReplicas', 'autoscaler.scaleUp.stabilizationWindow', 'autoscaler.target']);
-  expect((error as ValidationError).message).toContain(`${PATH}: autoscaler.maxReplicas: got 2; expected at least minReplicas (3)`);
+  const error = validationErrorOf(() =>
+    renderAutoscaler(custom(), { target: ScalingTarget.runtimeQueue(), minReplicas: 3, maxReplicas: 2, scaleUp: { stabilizationWindow: Duration.hours(2) } }, problems),
+  );
+  expect(error.problems.map((p) => p.prop)).toEqual(['autoscaler.earlier', 'autoscaler.maxReplicas', 'autoscaler.scaleUp.stabilizationWindow', 'autoscaler.target']);
+  expect(error.message).toContain(`${PATH}: autoscaler.maxReplicas: got 2; expected at least minReplicas (3)`);
 });
 
 test('options that are not an object', () => {

@@ -21,7 +21,7 @@ import {
   type RenderedModelService,
 } from '../../../lib/core';
 import { HF_REVISION, podSpecOf, render, serverOf, synthChart } from '../../support/fixtures';
-import { validationErrorOf } from '../validation/expect-problems';
+import { validationErrorOf } from '../../support/problems';
 
 const RUNS = { numRuns: 150 };
 const DAY = 24 * 3600;

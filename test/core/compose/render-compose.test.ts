@@ -11,11 +11,11 @@ import {
   ModelArtifact,
   ModelImage,
   Runtime,
-  ValidationError,
   type ModelServiceProps,
 } from '../../../lib/core';
 import { renderCompose, type ComposeProject } from '../../../lib/core/compose';
 import { CUSTOM_IMAGE, fetcherOf, MINIMAL_PROPS, render, RUNTIME_KINDS, serverOf, type RuntimeKind } from '../../support/fixtures';
+import { validationErrorOf } from '../../support/problems';
 import { composeSchemaErrors } from './compose-schema';
 import { builtCustomProps, builtTorchServeProps, composeValid, serviceOf } from './support';
 
@@ -355,14 +355,8 @@ describe('host ports', () => {
   const scorer = render(MINIMAL_PROPS.custom(), 'scorer');
 
   it('that two services publish are refused, listing both', () => {
-    let error: unknown;
-    try {
-      renderCompose([fraud, scorer]);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).problems).toEqual([
+    const error = validationErrorOf(() => renderCompose([fraud, scorer]));
+    expect(error.problems).toEqual([
       {
         construct: 'compose',
         prop: 'hostPortOffset',

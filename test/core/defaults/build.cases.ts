@@ -1,23 +1,13 @@
 /** The documented defaults of images built from a model directory (build/options.ts). */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Accelerator, ModelArtifact, ModelImage, OCI_LABELS, Runtime, ValidationError, type ModelDirectoryOptions, type ModelServiceProps, type RenderedModelService } from '../../../lib/core';
+import { Accelerator, ModelArtifact, ModelImage, OCI_LABELS, Runtime, type ModelDirectoryOptions, type ModelServiceProps, type RenderedModelService } from '../../../lib/core';
 import { readZip } from '../../../lib/core/build/zip';
 import { configFilesOf, MINIMAL_PROPS, parseProperties, podSpecOf, render, serverOf } from '../../support/fixtures';
-import { contextFiles, copyOfFixture, directoryImage, directoryProps, fixtureDir, imageBuildOf, imageFiles, instructions, temporaryDir, writeFiles } from '../images/support';
+import { copyOfFixture, fixtureDir, temporaryDir, writeFiles } from '../../support/images';
+import { problemsOf, withoutConstruct } from '../../support/problems';
+import { contextFiles, directoryImage, directoryProps, imageBuildOf, imageFiles, instructions } from '../images/support';
 import { documented, type DefaultCases } from './cases';
-
-/** The problems `render` throws for `props`. */
-function problemsOf(props: ModelServiceProps): { prop: string; given: string; allowed: string }[] {
-  let thrown: unknown;
-  try {
-    render(props);
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(ValidationError);
-  return (thrown as ValidationError).problems.map(({ prop, given, allowed }) => ({ prop, given, allowed }));
-}
 
 // ---- TorchServe archives ------------------------------------------------------------------
 
@@ -130,7 +120,7 @@ const OPTIONS: DefaultCases = {
     expect(baseOf(render(directoryProps('triton', directoryImage('triton', { baseImage: 'nvcr.io/nvidia/tritonserver:24.09-py3' })))).from).toBe('nvcr.io/nvidia/tritonserver:24.09-py3');
     // The custom runtime has none.
     const custom = ModelImage.fromModelDirectory(fixtureDir('custom'), { repository: 'registry.example.com/ml/custom' });
-    expect(problemsOf(directoryProps('custom', custom))).toEqual([
+    expect(problemsOf(directoryProps('custom', custom)).map(withoutConstruct)).toEqual([
       { prop: 'runtime.image.baseImage', given: 'nothing', allowed: 'expected the pinned image to build FROM (e.g. "python:3.12.8-slim-bookworm"): the custom runtime has no default server image' },
     ]);
   }),
@@ -177,7 +167,7 @@ const OPTIONS: DefaultCases = {
     }
     // TorchServe requires one.
     const noArchive = ModelImage.fromModelDirectory(fixtureDir('torchserve'), { repository: 'registry.example.com/ml/torchserve' });
-    expect(problemsOf(directoryProps('torchserve', noArchive))).toEqual([
+    expect(problemsOf(directoryProps('torchserve', noArchive)).map(withoutConstruct)).toEqual([
       {
         prop: 'runtime.image.archive',
         given: 'nothing',
@@ -230,6 +220,6 @@ export function bakedModelCase(kind: keyof typeof WITHOUT_MODEL, modelPath: stri
     const registry = ModelImage.fromRegistry(imageBuildOf(rendered).reference);
     expect(render(directoryProps(kind, registry, { model: ModelArtifact.inImage() })).objects).toEqual(rendered.objects);
     // Without a directory image there is no default: the model is required.
-    expect(problemsOf({ ...directoryProps(kind), runtime: WITHOUT_MODEL[kind]() })).toEqual([{ prop: 'runtime.model', given: 'nothing', allowed: required }]);
+    expect(problemsOf({ ...directoryProps(kind), runtime: WITHOUT_MODEL[kind]() }).map(withoutConstruct)).toEqual([{ prop: 'runtime.model', given: 'nothing', allowed: required }]);
   };
 }

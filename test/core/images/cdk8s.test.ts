@@ -1,9 +1,11 @@
 /** The cdk8s front end with an image built from a model directory. */
 import * as path from 'path';
 import { ModelService } from '../../../lib/cdk8s';
-import { ModelArtifact, ModelImage, ValidationError, type KubeObject } from '../../../lib/core';
+import { ModelArtifact, ModelImage, type KubeObject } from '../../../lib/core';
 import { expectValidObjects, synthChart } from '../../support/fixtures';
-import { directoryOptions, directoryProps, MODELS } from './support';
+import { MODELS } from '../../support/images';
+import { validationErrorOf } from '../../support/problems';
+import { directoryOptions, directoryProps } from './support';
 
 type Deployment = { spec: { template: { spec: { containers: { name: string; image: string }[]; initContainers?: unknown[] } } } };
 
@@ -41,14 +43,8 @@ test('ModelService with a registry image holding the model has no image build', 
 
 test('a missing model directory fails the construct with the construct path', () => {
   const missing = path.join(MODELS, 'no-such-model');
-  let thrown: unknown;
-  try {
-    synthChart((chart) => new ModelService(chart, 'ranker', directoryProps('tfserving', ModelImage.fromModelDirectory(missing, directoryOptions('tfserving')))));
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(ValidationError);
-  expect((thrown as ValidationError).problems).toEqual([
+  const thrown = validationErrorOf(() => synthChart((chart) => new ModelService(chart, 'ranker', directoryProps('tfserving', ModelImage.fromModelDirectory(missing, directoryOptions('tfserving'))))));
+  expect(thrown.problems).toEqual([
     { construct: 'serving/ranker', prop: 'runtime.image.directory', given: JSON.stringify(missing), allowed: 'expected an existing model directory; there is nothing at that path' },
   ]);
 });

@@ -4,23 +4,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ModelArtifact, ModelImage, Runtime, ValidationError, type ModelServiceProps, type ValidationProblem } from '../../../lib/core';
+import { ModelArtifact, ModelImage, Runtime, type ValidationProblem } from '../../../lib/core';
 import { render, RUNTIME_KINDS, type RuntimeKind } from '../../support/fixtures';
-import { copyOfFixture, directoryImage, directoryOptions, directoryProps, fixtureDir, MODELS, temporaryDir, writeFiles } from './support';
+import { copyOfFixture, fixtureDir, MODELS, temporaryDir, writeFiles } from '../../support/images';
+import { problemsOf, validationErrorOf } from '../../support/problems';
+import { directoryImage, directoryOptions, directoryProps } from './support';
 
 const CONSTRUCT = 'test/fraud';
-
-/** The problems `render` throws; fails the test when it renders or throws anything else. */
-function problemsOf(props: ModelServiceProps): readonly ValidationProblem[] {
-  let thrown: unknown;
-  try {
-    render(props);
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(ValidationError);
-  return (thrown as ValidationError).problems;
-}
 
 const problem = (prop: string, given: string, allowed: string): ValidationProblem => ({ construct: CONSTRUCT, prop, given, allowed });
 
@@ -147,18 +137,12 @@ describe('image problems are listed together with service prop problems', () => 
   test('a misnamed TF Serving version and replicas: -1, and the message lists both', () => {
     const dir = copyOfFixture('tfserving');
     fs.renameSync(path.join(dir, '2'), path.join(dir, 'v2'));
-    let thrown: unknown;
-    try {
-      render({ ...directoryProps('tfserving', directoryImage('tfserving', {}, dir)), replicas: -1 });
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(ValidationError);
-    expect((thrown as ValidationError).problems.map((p) => [p.prop, p.given])).toEqual([
+    const thrown = validationErrorOf(() => render({ ...directoryProps('tfserving', directoryImage('tfserving', {}, dir)), replicas: -1 }));
+    expect(thrown.problems.map((p) => [p.prop, p.given])).toEqual([
       ['replicas', '-1'],
       ['runtime.image.directory', '"v2"'],
     ]);
-    expect((thrown as ValidationError).message.split('\n')).toEqual([
+    expect(thrown.message.split('\n')).toEqual([
       '2 problems in modelship props:',
       `  - ${CONSTRUCT}: replicas: got -1; expected an integer from 0 to 10000`,
       `  - ${CONSTRUCT}: runtime.image.directory: got "v2"; expected a version directory named by an integer (TF Serving loads only those, e.g. 1/ or 00000123/); rename or exclude it`,

@@ -7,21 +7,8 @@ import * as path from 'path';
 import { readZip } from '../../../lib/core/build/zip';
 import { ModelArtifact, ModelImage, Runtime, type ImageBuildContext, type RenderedModelService } from '../../../lib/core';
 import { configFilesOf, expectValidObjects, MINIMAL_PROPS, parseProperties, podSpecOf, render, RUNTIME_KINDS, serverOf, type RuntimeKind } from '../../support/fixtures';
-import {
-  contextFiles,
-  copies,
-  CUSTOM_BASE,
-  CUSTOM_COMMAND,
-  directoryProps,
-  execArgs,
-  expectDirectoryInImage,
-  filesBelow,
-  fixtureDir,
-  imageBuildOf,
-  imageFiles,
-  instructions,
-  repositoryFor,
-} from './support';
+import { CUSTOM_BASE, fixtureDir, repositoryFor } from '../../support/images';
+import { contextFiles, copies, CUSTOM_COMMAND, directoryProps, execArgs, expectDirectoryInImage, filesBelow, imageBuildOf, imageFiles, instructions } from './support';
 
 /** The value of the server's single `<prefix>…` argument. */
 function argValue(rendered: RenderedModelService, prefix: string): string {

@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, type ImageBuildContext } from '../../../lib/core';
 import { configFilesOf, render, RUNTIME_KINDS, serverOf } from '../../support/fixtures';
-import { copyOfFixture, directoryImage, directoryProps, imageBuildOf } from './support';
+import { copyOfFixture } from '../../support/images';
+import { directoryImage, directoryProps, imageBuildOf } from './support';
 
 /** The context paths whose bytes or mode differ, plus those only one context has. */
 function changedFiles(a: ImageBuildContext, b: ImageBuildContext): string[] {

@@ -1,40 +1,24 @@
 /**
  * Helpers of the tests that render services whose server image is built from a model directory
  * (`ModelImage.fromModelDirectory`): props per runtime over the fixture model directories, the
- * image's file system as the generated Dockerfile lays it out, and temporary model directories.
+ * image's file system as the generated Dockerfile lays it out (fixtures and temporary directories
+ * come from test/support/images).
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Accelerator, ModelImage, Runtime, type ContextFile, type ImageBuildContext, type ModelDirectoryOptions, type ModelServiceProps, type RenderedModelService } from '../../../lib/core';
 import type { RuntimeKind } from '../../support/fixtures';
-
-/** The fixture model directories (see test/core/build/fixtures/models/SOURCES.md). */
-export const MODELS = path.join(__dirname, '..', 'build', 'fixtures', 'models');
-
-/** The fixture directory of a runtime. */
-export const fixtureDir = (kind: RuntimeKind): string => path.join(MODELS, kind);
-
-/** The base image the custom runtime's images are built FROM in these tests (pinned). */
-export const CUSTOM_BASE = 'python:3.12.8-slim-bookworm';
+import { fixtureDir, fixtureOptions } from '../../support/images';
 
 /** The custom fixture's server, started from the model path. */
 export const CUSTOM_COMMAND = ['python3', '/models/server.py'];
 
-/** Where each runtime's image is pushed in these tests. */
-export const repositoryFor = (kind: RuntimeKind): string => `registry.example.com/ml/${kind}`;
-
 /** The TorchServe fixture's archive: handler and weights (the other files have their own tests). */
 export const TORCHSERVE_ARCHIVE = { handler: 'handler.py', serializedFile: 'weights.pt', modelFile: 'model.py' };
 
-/** Options that build a runtime's fixture: the repository, plus the archive (TorchServe) or the base image (custom). */
+/** Options that build a runtime's fixture, packing only handler and weights for TorchServe. */
 export function directoryOptions(kind: RuntimeKind, extra: Partial<ModelDirectoryOptions> = {}): ModelDirectoryOptions {
-  return {
-    repository: repositoryFor(kind),
-    ...(kind === 'torchserve' ? { archive: TORCHSERVE_ARCHIVE } : {}),
-    ...(kind === 'custom' ? { baseImage: CUSTOM_BASE } : {}),
-    ...extra,
-  };
+  return fixtureOptions(kind, TORCHSERVE_ARCHIVE, extra);
 }
 
 /** A directory image of a runtime's fixture (or of `directory`). */
@@ -168,31 +152,3 @@ export function expectDirectoryInImage(build: ImageBuildContext, directory: stri
     expect(inImage!.mode).toBe((fs.statSync(abs).mode & 0o111) !== 0 ? 0o755 : 0o644);
   }
 }
-
-const temporary: string[] = [];
-
-/** A fresh temporary directory, removed after the test file. */
-export function temporaryDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelship-images-'));
-  temporary.push(dir);
-  return dir;
-}
-
-/** A temporary copy of a runtime's fixture (file modes kept), removed after the test file. */
-export function copyOfFixture(kind: RuntimeKind): string {
-  const target = path.join(temporaryDir(), kind);
-  fs.cpSync(fixtureDir(kind), target, { recursive: true });
-  return target;
-}
-
-/** Writes `files` (relative path → contents) into `dir`, creating directories. */
-export function writeFiles(dir: string, files: Record<string, string | Buffer>): void {
-  for (const [rel, data] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), data);
-  }
-}
-
-afterAll(() => {
-  for (const dir of temporary.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});

@@ -17,7 +17,7 @@ import {
   type ModelServiceProps,
 } from '../../../lib/core';
 import { HF_REVISION, render } from '../../support/fixtures';
-import { validationErrorOf } from '../validation/expect-problems';
+import { validationErrorOf } from '../../support/problems';
 import { validProps } from './arbitraries';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- bad values of the wrong type are the point */

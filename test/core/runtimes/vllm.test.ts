@@ -1,6 +1,6 @@
 import { Accelerator, InferenceClients, ModelArtifact, ModelImage, Runtime, type ModelServiceProps, type VllmOptions } from '../../../lib/core';
 import { fetcherOf, HF_REVISION, podSpecOf, render, renderValid, scriptLines, serverOf, servicePortsOf } from '../../support/fixtures';
-import { expectProblems } from '../validation/expect-problems';
+import { expectProblems } from '../../support/problems';
 
 const REPO = 'meta-llama/Llama-3.1-8B-Instruct';
 

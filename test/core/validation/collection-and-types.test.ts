@@ -11,7 +11,7 @@ import {
   type ModelServiceProps,
 } from '../../../lib/core';
 import { HF_REVISION, MINIMAL_PROPS, render } from '../../support/fixtures';
-import { expectProblems, PATH, problemsOf, validationErrorOf } from './expect-problems';
+import { expectProblems, PATH, problemsOf, validationErrorOf } from '../../support/problems';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- wrong types are the point of this file */
 

@@ -1,6 +1,6 @@
 import { ArtifactCredentials, Duration, ModelArtifact, ModelImage, Runtime, Size } from '../../../lib/core';
 import { HF_REVISION, MINIMAL_PROPS, render, SHA256, serverOf } from '../../support/fixtures';
-import { expectAccepted, expectProblems } from './expect-problems';
+import { expectAccepted, expectProblems } from '../../support/problems';
 
 const DIGEST = `sha256:${'a1'.repeat(32)}`;
 const custom = (reference: string) => ({ runtime: Runtime.custom({ image: ModelImage.fromRegistry(reference) }) });

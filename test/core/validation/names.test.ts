@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ModelService } from '../../../lib/cdk8s';
 import { ModelArtifact, ModelImage, Runtime, ValidationError } from '../../../lib/core';
 import { MINIMAL_PROPS, synthChart } from '../../support/fixtures';
-import { expectAccepted, expectProblems, validationErrorOf } from './expect-problems';
+import { expectAccepted, expectProblems, validationErrorOf } from '../../support/problems';
 
 // The wording is pinned here on purpose: these sentences are what users read.
 const DNS1035 = 'expected a DNS-1035 label: at most 63 lowercase letters, digits and "-", starting with a letter and ending with a letter or digit';

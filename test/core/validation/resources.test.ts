@@ -1,6 +1,6 @@
 import { Accelerator, MIG_PROFILES } from '../../../lib/core';
 import { MINIMAL_PROPS } from '../../support/fixtures';
-import { expectAccepted, expectProblems } from './expect-problems';
+import { expectAccepted, expectProblems } from '../../support/problems';
 
 const base = MINIMAL_PROPS.torchserve;
 const CPU = 'expected a CPU quantity such as "500m" or "2", greater than zero';

@@ -1,6 +1,6 @@
 import { Accelerator, Duration, ModelArtifact, ModelImage, PortRole, Runtime, VersionPolicy, type CustomPort } from '../../../lib/core';
 import { expectValidObjects, HF_REVISION, MINIMAL_PROPS, podSpecOf, render, SHA256 } from '../../support/fixtures';
-import { expectAccepted, expectProblems } from './expect-problems';
+import { expectAccepted, expectProblems } from '../../support/problems';
 
 const PORT_NAME = 'expected a port name of at most 15 lowercase letters, digits and "-", with at least one letter, no "--", starting and ending alphanumeric';
 const image = ModelImage.fromRegistry('ghcr.io/acme/scorer:1.4.2');

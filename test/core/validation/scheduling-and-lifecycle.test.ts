@@ -1,6 +1,6 @@
 import { Duration, InferenceClients, ModelArtifact, Runtime, Size, type Toleration } from '../../../lib/core';
 import { MINIMAL_PROPS, podSpecOf, render } from '../../support/fixtures';
-import { expectAccepted, expectProblems } from './expect-problems';
+import { expectAccepted, expectProblems } from '../../support/problems';
 
 const base = MINIMAL_PROPS.torchserve;
 

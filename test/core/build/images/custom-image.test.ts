@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { build, buildOk, CUSTOM_BASE, emptyDir, fileMap, MODELS, optionsFor, parseDockerfile } from './support';
+import { CUSTOM_BASE, MODELS, temporaryDir } from '../../../support/images';
+import { build, buildOk, fileMap, optionsFor, parseDockerfile } from './support';
 
 describe('custom image from the fixture directory', () => {
   const context = buildOk('custom');
@@ -65,7 +66,7 @@ describe('custom validation', () => {
   });
 
   it('requires at least one file', () => {
-    const dir = emptyDir();
+    const dir = temporaryDir();
     const { problems } = build('custom', dir);
     expect(problems.map((p) => [p.prop, p.given, p.allowed])).toEqual([['runtime.image.directory', JSON.stringify(dir), 'expected at least one file in the model directory (after exclusions)']]);
   });

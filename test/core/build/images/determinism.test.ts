@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { hashContext } from '../../../../lib/core/build/context';
 import type { ImageBuildContext } from '../../../../lib/core/build/context';
-import { buildOk, copyFixture, fileMap, MODELS, paths, targetFor, type RuntimeKind } from './support';
+import type { RuntimeKind } from '../../../support/fixtures';
+import { copyOfFixture, MODELS } from '../../../support/images';
+import { buildOk, fileMap, paths, targetFor } from './support';
 
 const KINDS: RuntimeKind[] = ['torchserve', 'tfserving', 'triton', 'vllm', 'custom'];
 
@@ -40,7 +42,7 @@ describe.each(KINDS)('%s build context', (kind) => {
     const first = buildOk(kind);
     const second = buildOk(kind);
     expect(second).toEqual(first);
-    const copy = copyFixture(kind);
+    const copy = copyOfFixture(kind);
     fs.utimesSync(path.join(copy, WEIGHT[kind][0]), new Date(2030, 0, 1), new Date(2030, 0, 1));
     const third = buildOk(kind, copy);
     expect(third.tag).toBe(first.tag);
@@ -57,7 +59,7 @@ describe.each(KINDS)('%s build context', (kind) => {
   });
 
   it('changes tag when one weight byte changes, and only the weights layer changes', () => {
-    const dir = copyFixture(kind);
+    const dir = copyOfFixture(kind);
     const before = buildOk(kind, dir);
     const [source, inContext] = WEIGHT[kind];
     const bytes = fs.readFileSync(path.join(dir, source));
@@ -69,7 +71,7 @@ describe.each(KINDS)('%s build context', (kind) => {
   });
 
   it('changes tag when a file becomes executable', () => {
-    const dir = copyFixture(kind);
+    const dir = copyOfFixture(kind);
     const before = buildOk(kind, dir);
     fs.chmodSync(path.join(dir, WEIGHT[kind][0]), 0o755);
     const after = buildOk(kind, dir);
@@ -81,7 +83,7 @@ describe.each(KINDS)('%s build context', (kind) => {
 
 describe.each(Object.keys(CODE) as RuntimeKind[])('%s code change', (kind) => {
   it('changes only the code layer, leaving the weights layer byte-identical', () => {
-    const dir = copyFixture(kind);
+    const dir = copyOfFixture(kind);
     const before = buildOk(kind, dir);
     const [source, inContext] = CODE[kind]!;
     fs.appendFileSync(path.join(dir, source), '\n');

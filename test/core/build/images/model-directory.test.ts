@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { compileExcludePattern, isWeightFile, normalizeRelativePath, readModelDirectory } from '../../../../lib/core/build/model-directory';
 import { Problems } from '../../../../lib/core/errors';
-import { build, emptyDir, optionsFor, writeFiles } from './support';
+import { temporaryDir, writeFiles } from '../../../support/images';
+import { build, optionsFor } from './support';
 
 const read = (dir: string, exclude?: string[]) => {
   const problems = new Problems('Chart/Svc');
@@ -13,25 +14,25 @@ const read = (dir: string, exclude?: string[]) => {
 
 describe('readModelDirectory', () => {
   it('lists files in UTF-8 byte order, not locale order', () => {
-    const dir = emptyDir();
+    const dir = temporaryDir();
     writeFiles(dir, { 'b.txt': '', 'B.txt': '', '_x': '', 'é.txt': '', 'a/z': '', 'a.txt': '', 'a-b': '' });
     expect(read(dir).files!.map((f) => f.path)).toEqual(['B.txt', '_x', 'a-b', 'a.txt', 'a/z', 'b.txt', 'é.txt']);
   });
 
   it('always leaves out .git, __pycache__, *.pyc and .DS_Store, and keeps other dotfiles', () => {
-    const dir = emptyDir();
+    const dir = temporaryDir();
     writeFiles(dir, { '.git/HEAD': 'ref', 'pkg/__pycache__/m.cpython-312.pyc': 'x', 'pkg/m.pyc': 'x', 'pkg/m.py': 'x', '.DS_Store': 'x', 'pkg/.DS_Store': 'x', '.gitattributes': 'x' });
     expect(read(dir).files!.map((f) => f.path)).toEqual(['.gitattributes', 'pkg/m.py']);
   });
 
   it('applies exclude globs: paths, * within a name, ** across directories, directories as a whole', () => {
-    const dir = emptyDir();
+    const dir = temporaryDir();
     writeFiles(dir, { 'notes/a.md': '', 'data/x.csv': '', 'data/deep/y.csv': '', 'src/t.tmp': '', 't.tmp': '', 'keep.py': '', 'data/z.json': '' });
     expect(read(dir, ['notes', 'data/*.csv', '**/*.tmp']).files!.map((f) => f.path)).toEqual(['data/deep/y.csv', 'data/z.json', 'keep.py']);
   });
 
   it('reads contents and modes', () => {
-    const dir = emptyDir();
+    const dir = temporaryDir();
     writeFiles(dir, { 'run.sh': '#!/bin/sh\n', 'data.bin': Buffer.from([0, 1, 2, 255]) });
     fs.chmodSync(path.join(dir, 'run.sh'), 0o700);
     fs.chmodSync(path.join(dir, 'data.bin'), 0o600);
@@ -42,7 +43,7 @@ describe('readModelDirectory', () => {
   });
 
   it('refuses symbolic links, naming the path, unless excluded', () => {
-    const dir = emptyDir();
+    const dir = temporaryDir();
     writeFiles(dir, { 'real/weights.pt': 'w' });
     fs.symlinkSync(path.join(dir, 'real', 'weights.pt'), path.join(dir, 'link.pt'));
     fs.symlinkSync('/etc', path.join(dir, 'real', 'etc'));
@@ -55,13 +56,13 @@ describe('readModelDirectory', () => {
   });
 
   it('refuses special files', () => {
-    const dir = emptyDir();
+    const dir = temporaryDir();
     execFileSync('mkfifo', [path.join(dir, 'pipe')]);
     expect(read(dir).problems).toEqual([['runtime.image.directory', '"pipe"', 'expected a regular file or directory, not a socket, FIFO or device; list it in exclude']]);
   });
 
   it('reports a missing directory, a file given as the directory, and bad exclude patterns', () => {
-    const dir = emptyDir();
+    const dir = temporaryDir();
     writeFiles(dir, { 'file.txt': '' });
     expect(read(path.join(dir, 'nope')).problems).toEqual([['runtime.image.directory', JSON.stringify(path.join(dir, 'nope')), 'expected an existing model directory; there is nothing at that path']]);
     expect(read(path.join(dir, 'file.txt')).problems).toEqual([['runtime.image.directory', JSON.stringify(path.join(dir, 'file.txt')), 'expected a directory, not a file']]);
@@ -72,7 +73,7 @@ describe('readModelDirectory', () => {
   });
 
   it('reports a symlink through the whole build with the image prop', () => {
-    const dir = emptyDir();
+    const dir = temporaryDir();
     writeFiles(dir, { 'server.py': '' });
     fs.symlinkSync('server.py', path.join(dir, 'alias.py'));
     const { context, problems } = build('custom', dir, optionsFor('custom'));

@@ -1,12 +1,9 @@
 /**
- * Shared helpers of the image-build tests: targets rendered by the real runtimes, temporary
- * copies of the fixture model directories, and a strict reading of generated Dockerfiles with
- * dockerfile-ast.
+ * Shared helpers of the image-build tests: targets rendered by the real runtimes, builds of the
+ * fixture model directories (test/support/images), and a strict reading of generated
+ * Dockerfiles with dockerfile-ast.
  */
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { ModelArtifact } from '../../../../lib/core/artifact/artifact';
 import { buildImageContext } from '../../../../lib/core/build/build-image';
 import type { ImageBuildContext, ImageBuildTarget } from '../../../../lib/core/build/context';
@@ -15,9 +12,8 @@ import { Problems, type ValidationProblem } from '../../../../lib/core/errors';
 import { ModelImage } from '../../../../lib/core/image';
 import { IRuntime, PortRole } from '../../../../lib/core/runtime/contract';
 import { Runtime } from '../../../../lib/core/runtime/runtime';
-
-/** The fixture model directories, one per runtime. */
-export const MODELS = path.join(__dirname, '..', 'fixtures', 'models');
+import type { RuntimeKind } from '../../../support/fixtures';
+import { CUSTOM_BASE, fixtureDir, fixtureOptions } from '../../../support/images';
 
 /** Where the service mounts (and the image bakes) the runtime's config files. */
 export const CONFIG_PATH = '/etc/modelship';
@@ -25,11 +21,6 @@ export const CONFIG_PATH = '/etc/modelship';
 /** The construct path problems are reported for, and the prop the image sits at. */
 export const CONSTRUCT = 'Chart/Svc';
 export const IMAGE_PROP = 'runtime.image';
-
-export type RuntimeKind = 'torchserve' | 'tfserving' | 'triton' | 'vllm' | 'custom';
-
-/** The custom runtime's pinned base in the tests. */
-export const CUSTOM_BASE = 'python:3.12.8-slim-bookworm';
 
 const RUNTIMES: Record<RuntimeKind, () => IRuntime> = {
   torchserve: () => Runtime.torchServe({ model: ModelArtifact.inImage() }),
@@ -71,7 +62,7 @@ export function targetFor(kind: RuntimeKind, name = 'demo'): ImageBuildTarget {
   };
 }
 
-/** The archive options of the TorchServe fixture. */
+/** The archive options of the TorchServe fixture: every file it has. */
 export const TORCHSERVE_ARCHIVE = {
   handler: 'handler.py',
   serializedFile: 'weights.pt',
@@ -81,14 +72,9 @@ export const TORCHSERVE_ARCHIVE = {
   configFile: 'model-config.yaml',
 };
 
-/** Options that build each fixture. */
+/** Options that build each fixture, packing the whole TorchServe archive. */
 export function optionsFor(kind: RuntimeKind, extra: Partial<ModelDirectoryOptions> = {}): ModelDirectoryOptions {
-  return {
-    repository: `registry.example.com/ml/${kind}`,
-    ...(kind === 'torchserve' ? { archive: TORCHSERVE_ARCHIVE } : {}),
-    ...(kind === 'custom' ? { baseImage: CUSTOM_BASE } : {}),
-    ...extra,
-  };
+  return fixtureOptions(kind, TORCHSERVE_ARCHIVE, extra);
 }
 
 /** The outcome of one build: the context, or the problems recorded. */
@@ -105,41 +91,11 @@ export function build(kind: RuntimeKind, directory: string, options: ModelDirect
 }
 
 /** Builds a fixture, failing the test with the problems if there are any. */
-export function buildOk(kind: RuntimeKind, directory = path.join(MODELS, kind), options?: ModelDirectoryOptions, target?: ImageBuildTarget): ImageBuildContext {
+export function buildOk(kind: RuntimeKind, directory = fixtureDir(kind), options?: ModelDirectoryOptions, target?: ImageBuildTarget): ImageBuildContext {
   const { context, problems } = build(kind, directory, options, target);
   if (!context) throw new Error(`expected a build context; got problems:\n${problems.map((p) => `${p.prop}: ${p.given}: ${p.allowed}`).join('\n')}`);
   return context;
 }
-
-const temporary: string[] = [];
-
-/** A temporary copy of a fixture (modes kept), removed after the test file. */
-export function copyFixture(kind: RuntimeKind | string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelship-image-'));
-  temporary.push(dir);
-  const target = path.join(dir, 'model');
-  fs.cpSync(path.join(MODELS, kind), target, { recursive: true });
-  return target;
-}
-
-/** An empty temporary directory, removed after the test file. */
-export function emptyDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelship-image-'));
-  temporary.push(dir);
-  return dir;
-}
-
-/** Writes `files` (relative path → contents) into `dir`. */
-export function writeFiles(dir: string, files: Record<string, string | Buffer>): void {
-  for (const [rel, data] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), data);
-  }
-}
-
-afterAll(() => {
-  for (const dir of temporary.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
 
 /** The context's files as a map of path → contents. */
 export function fileMap(context: ImageBuildContext): Map<string, Buffer> {

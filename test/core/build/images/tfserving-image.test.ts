@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { build, buildOk, copyFixture, emptyDir, fileMap, MODELS, optionsFor, parseDockerfile, paths, writeFiles } from './support';
+import { copyOfFixture, MODELS, temporaryDir, writeFiles } from '../../../support/images';
+import { build, buildOk, fileMap, optionsFor, parseDockerfile, paths } from './support';
 
 const FIXTURE = path.join(MODELS, 'tfserving');
 
@@ -53,7 +54,7 @@ describe('TF Serving image from the fixture base path', () => {
 
 describe('TF Serving: a single SavedModel', () => {
   const single = (): string => {
-    const dir = emptyDir();
+    const dir = temporaryDir();
     writeFiles(dir, { 'saved_model.pb': 'graph', 'variables/variables.index': 'idx', 'variables/variables.data-00000-of-00001': 'w', 'assets/vocab.txt': 'v' });
     return dir;
   };
@@ -89,13 +90,13 @@ describe('TF Serving: a single SavedModel', () => {
 
 describe('TF Serving validation', () => {
   it('accepts zero-padded version directories, as TF Serving does', () => {
-    const dir = emptyDir();
+    const dir = temporaryDir();
     writeFiles(dir, { '00000123/saved_model.pb': 'a', '00000124/saved_model.pb': 'b' });
     expect(paths(buildOk('tfserving', dir))).toEqual(expect.arrayContaining(['code/00000123/saved_model.pb', 'code/00000124/saved_model.pb']));
   });
 
   it('names a version directory that is not an integer and one without saved_model.pb', () => {
-    const dir = copyFixture('tfserving');
+    const dir = copyOfFixture('tfserving');
     fs.renameSync(path.join(dir, '2'), path.join(dir, 'v2'));
     fs.rmSync(path.join(dir, '1', 'saved_model.pb'));
     const { context, problems } = build('tfserving', dir);
@@ -112,7 +113,7 @@ describe('TF Serving validation', () => {
   });
 
   it('names stray top-level files, duplicate version numbers and a misplaced version option', () => {
-    const dir = copyFixture('tfserving');
+    const dir = copyOfFixture('tfserving');
     writeFiles(dir, { 'README.md': 'hi', '01/saved_model.pb': 'dup' });
     const { problems } = build('tfserving', dir, optionsFor('tfserving', { version: 3 }));
     expect(problems.map((p) => [p.prop, p.given, p.allowed])).toEqual([
@@ -127,7 +128,7 @@ describe('TF Serving validation', () => {
   });
 
   it('reports an empty directory as having no SavedModel', () => {
-    const dir = emptyDir();
+    const dir = temporaryDir();
     const { problems } = build('tfserving', dir);
     expect(problems).toEqual([
       {
@@ -140,7 +141,7 @@ describe('TF Serving validation', () => {
   });
 
   it('lets exclude drop a stray file', () => {
-    const dir = copyFixture('tfserving');
+    const dir = copyOfFixture('tfserving');
     writeFiles(dir, { 'README.md': 'hi' });
     expect(buildOk('tfserving', dir, optionsFor('tfserving', { exclude: ['README.md'] })).tag).toBe(buildOk('tfserving', FIXTURE).tag);
   });

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readZip } from '../../../../lib/core/build/zip';
 import { MAR_DEFAULT_CREATED_ON, marCreatedOn, TORCHSERVE_REQUIREMENTS_PATH } from '../../../../lib/core/build/torchserve-image';
-import { build, buildOk, copyFixture, fileMap, MODELS, optionsFor, parseDockerfile, paths, targetFor, TORCHSERVE_ARCHIVE } from './support';
+import { copyOfFixture, MODELS } from '../../../support/images';
+import { build, buildOk, fileMap, optionsFor, parseDockerfile, paths, targetFor, TORCHSERVE_ARCHIVE } from './support';
 
 const FIXTURE = path.join(MODELS, 'torchserve');
 
@@ -162,7 +163,7 @@ describe('TorchServe archive options', () => {
 
 describe('TorchServe rebuilds', () => {
   it('changing the handler changes only the archive', () => {
-    const dir = copyFixture('torchserve');
+    const dir = copyOfFixture('torchserve');
     const before = buildOk('torchserve', dir);
     fs.appendFileSync(path.join(dir, 'handler.py'), '# changed\n');
     const after = buildOk('torchserve', dir);
@@ -172,7 +173,7 @@ describe('TorchServe rebuilds', () => {
   });
 
   it('changing a file the archive does not name changes nothing', () => {
-    const dir = copyFixture('torchserve');
+    const dir = copyOfFixture('torchserve');
     const before = buildOk('torchserve', dir);
     fs.appendFileSync(path.join(dir, 'notes', 'README.md'), 'more\n');
     expect(buildOk('torchserve', dir).tag).toBe(before.tag);
@@ -236,7 +237,7 @@ describe('TorchServe validation', () => {
 
   it('passes on what the packer rejects, under the option that caused it', () => {
     // extra/vocab.txt and a top-level vocab.txt would both be vocab.txt in the archive.
-    const dir = copyFixture('torchserve');
+    const dir = copyOfFixture('torchserve');
     fs.writeFileSync(path.join(dir, 'vocab.txt'), 'other\n');
     const { problems } = build('torchserve', dir, optionsFor('torchserve', { archive: { handler: 'handler.py', extraFiles: ['vocab.txt', 'extra'] } }));
     expect(problems.map((p) => [p.prop, p.given, p.allowed])).toEqual([

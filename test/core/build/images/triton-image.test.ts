@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isTritonVersionName, isTritonWeightFile } from '../../../../lib/core/build/triton-image';
-import { build, buildOk, copyFixture, emptyDir, fileMap, MODELS, parseDockerfile, paths, writeFiles } from './support';
+import { copyOfFixture, MODELS, temporaryDir, writeFiles } from '../../../support/images';
+import { build, buildOk, fileMap, parseDockerfile, paths } from './support';
 
 const FIXTURE = path.join(MODELS, 'triton');
 
@@ -47,7 +48,7 @@ describe('Triton image from the fixture repository', () => {
 
 describe('Triton validation', () => {
   const problemsOf = (mutate: (dir: string) => void) => {
-    const dir = copyFixture('triton');
+    const dir = copyOfFixture('triton');
     mutate(dir);
     const { context, problems } = build('triton', dir);
     expect(context).toBeUndefined();
@@ -111,13 +112,13 @@ describe('Triton validation', () => {
   });
 
   it('accepts configs without a name, with max_batch_size 0 or the int32 maximum', () => {
-    const dir = copyFixture('triton');
+    const dir = copyOfFixture('triton');
     writeFiles(dir, { 'densenet_trt/config.pbtxt': 'max_batch_size: 2147483647\n', 'preprocess/config.pbtxt': '# no name\nbackend: "python" max_batch_size: 0' });
     expect(buildOk('triton', dir).files.length).toBeGreaterThan(0);
   });
 
   it('reports an empty repository', () => {
-    const dir = emptyDir();
+    const dir = temporaryDir();
     const { problems } = build('triton', dir);
     expect(problems.map((p) => [p.prop, p.given, p.allowed])).toEqual([
       ['runtime.image.directory', JSON.stringify(dir), 'expected a Triton model repository: one directory per model, each with config.pbtxt and a version directory such as 1/'],

@@ -1,7 +1,8 @@
 import * as path from 'path';
 import { buildImageContext } from '../../../../lib/core/build/build-image';
 import { Problems } from '../../../../lib/core/errors';
-import { build, buildOk, MODELS, optionsFor, parseDockerfile, targetFor } from './support';
+import { MODELS } from '../../../support/images';
+import { build, buildOk, optionsFor, parseDockerfile, targetFor } from './support';
 
 const VLLM = path.join(MODELS, 'vllm');
 

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { build, buildOk, copyFixture, MODELS, parseDockerfile, paths } from './support';
+import { copyOfFixture, MODELS } from '../../../support/images';
+import { build, buildOk, parseDockerfile, paths } from './support';
 
 describe('vLLM image from the fixture snapshot', () => {
   const context = buildOk('vllm');
@@ -32,7 +33,7 @@ describe('vLLM image from the fixture snapshot', () => {
 
 describe('vLLM validation', () => {
   const problemsOf = (mutate: (dir: string) => void) => {
-    const dir = copyFixture('vllm');
+    const dir = copyOfFixture('vllm');
     mutate(dir);
     const { context, problems } = build('vllm', dir);
     expect(context).toBeUndefined();
@@ -58,7 +59,7 @@ describe('vLLM validation', () => {
   });
 
   it('requires at least one weight file', () => {
-    const dir = copyFixture('vllm');
+    const dir = copyOfFixture('vllm');
     for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.safetensors') || f.endsWith('.index.json'))) fs.rmSync(path.join(dir, f));
     const { problems } = build('vllm', dir);
     expect(problems.map((p) => [p.prop, p.given, p.allowed])).toEqual([

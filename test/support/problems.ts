@@ -2,8 +2,8 @@
  * Assertions on ValidationErrors: the exact problems (construct path, prop path, value given,
  * what is allowed), not just that something was thrown.
  */
-import { type ModelServiceProps, ValidationError, type ValidationProblem } from '../../../lib/core';
-import { render } from '../../support/fixtures';
+import { type ModelServiceProps, ValidationError, type ValidationProblem } from '../../lib/core';
+import { render } from './fixtures';
 
 /** The construct path `render` (test/support/fixtures) reports for the default name. */
 export const PATH = 'test/fraud';
@@ -26,6 +26,11 @@ export function validationErrorOf(fn: () => unknown): ValidationError {
 /** The problems rendering `props` reports (asserting the render throws a ValidationError). */
 export function problemsOf(props: unknown, name = 'fraud'): readonly ValidationProblem[] {
   return validationErrorOf(() => render(props as ModelServiceProps, name)).problems;
+}
+
+/** A problem without its construct path, for assertions where only prop, given and allowed matter. */
+export function withoutConstruct({ prop, given, allowed }: ValidationProblem): { prop: string; given: string; allowed: string } {
+  return { prop, given, allowed };
 }
 
 /** Asserts rendering `props` throws a ValidationError listing exactly `expected`, in order. */
