@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: synthesis time and memory of N ModelServices against a plain-ApiObject
  * baseline and bare `JSON.stringify`, each measurement in a fresh child process. Writes
- * BENCHMARKS.md at the repository root.
+ * bench/results/synth.md, which bench/assemble.ts joins into BENCHMARKS.md.
  *
  * lib/ and bench/ are first transpiled (per file, as `ts-node --transpile-only` would) into a
  * temporary snapshot, and every worker runs that snapshot: all measurements of one run see the
@@ -20,7 +20,7 @@ import * as ts from 'typescript';
 import { Mode, MODES, WorkerResult } from './protocol';
 
 const ROOT = join(__dirname, '..');
-const OUTPUT = join(ROOT, 'BENCHMARKS.md');
+const OUTPUT = join(ROOT, 'bench', 'results', 'synth.md');
 const CHILD_TIMEOUT_MS = 180_000;
 /** Services in the fairness check: enough to cycle through the mix many times. */
 const VERIFY_N = 100;
@@ -217,7 +217,7 @@ function report(results: Map<number, Record<Mode, Cell>>, info: RunInfo): { text
     'Synthesis time and peak memory of N `ModelService`s in one cdk8s app, against the same',
     'manifests built from plain cdk8s `ApiObject`s, and against a bare `JSON.stringify` of the objects.',
     '',
-    `- **Command:** \`npm run bench\` (\`bench/index.ts\`; ${info.elapsedS.toFixed(0)} s in all; rewrites this file)`,
+    `- **Command:** \`npm run bench\` (\`bench/index.ts\`; ${info.elapsedS.toFixed(0)} s in all; this section)`,
     `- **Date:** ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
     `- **Code:** ${info.code}`,
     `- **Machine:** ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()} ${os.arch()}; load average (1/5/15 min) ${fmtLoad(info.loadBefore)} before the run, ${fmtLoad(info.loadAfter)} after; 1-minute load during the run ${Math.min(...info.loadSamples).toFixed(2)}–${Math.max(...info.loadSamples).toFixed(2)} (the benchmark itself accounts for about 1)`,

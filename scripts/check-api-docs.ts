@@ -124,7 +124,7 @@ function assemble(outDir: string): string {
     '     TSDoc comments in lib/. Do not edit by hand; `npm run docs:check` fails when this file is stale. -->',
     '',
     `The package root \`${PACKAGE_NAME}\` is the cdk8s entry point and re-exports the framework-neutral core;`,
-    `\`${PACKAGE_NAME}/core\` is the core alone. Each symbol is documented once, under the package root.`,
+    `\`${PACKAGE_NAME}/core\` is the core alone, and \`${PACKAGE_NAME}/pulumi\` the Pulumi front end over the same core.`,
     '',
     contents,
     '',

@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AutoscalerOptions } from '../core/autoscaling/autoscaler-props';
 import { renderAutoscaler } from '../core/autoscaling/render-autoscaler';
@@ -51,7 +51,10 @@ export class ModelService extends Construct {
   public constructor(scope: Construct, id: string, props: ModelServiceProps) {
     super(scope, id);
     this.fixedReplicas = props?.replicas;
-    this.rendered = renderModelService({ path: this.node.path, defaultName: id }, props);
+    // The chart's namespace, unless the props name one: the core then renders it into every
+    // object and into namespace-scoped queries (KEDA), exactly as the Pulumi front end does.
+    const namespace = typeof props === 'object' && props !== null && props.namespace === undefined ? Chart.of(this).namespace : undefined;
+    this.rendered = renderModelService({ path: this.node.path, defaultName: id }, namespace ? { ...props, namespace } : props);
     this.name = this.rendered.name;
     this.budget = this.rendered.budget;
     const wrap = (object: KubeObject) => new ApiObject(this, object.kind, object);

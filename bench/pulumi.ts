@@ -1,0 +1,285 @@
+/**
+ * The Pulumi benchmark: registration time and peak memory of N Pulumi `ModelService`s under
+ * `pulumi.runtime.setMocks`, against the identical objects registered directly as typed
+ * `@pulumi/kubernetes` resources, each measurement in a fresh child process. Writes its own
+ * section to bench/results/pulumi.md (merged into BENCHMARKS.md by hand).
+ *
+ *   npx ts-node -T bench/pulumi.ts
+ *
+ * lib/ and bench/ are first transpiled (per file, as `ts-node --transpile-only` would, without
+ * source maps) into a temporary snapshot and every worker runs that JavaScript: all measurements
+ * of one run see the same code even while lib/ is being edited, and no worker pays for ts-node's
+ * source-map support, which maps the stack trace the Pulumi SDK captures for every promise it
+ * creates and would otherwise dominate both modes.
+ *
+ * Environment: `BENCH_SIZES=100` and `BENCH_REPS=2` shrink the run (for trying changes).
+ */
+import { execFileSync, fork } from 'child_process';
+import { createHash } from 'crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import * as os from 'os';
+import { dirname, join, relative } from 'path';
+import { performance } from 'perf_hooks';
+import * as ts from 'typescript';
+import { PULUMI_MODES, PulumiMode, PulumiWorkerResult } from './pulumi-protocol';
+
+const ROOT = join(__dirname, '..');
+const OUTPUT = join(ROOT, 'bench', 'results', 'pulumi.md');
+const CHILD_TIMEOUT_MS = 600_000;
+/** Services in the fairness check. */
+const VERIFY_N = 100;
+/** The issue's target: modelship within 1.2× the raw-resource baseline. */
+const TARGET_RATIO = 1.2;
+
+const DEFAULT_PLAN: readonly (readonly [n: number, reps: number])[] = [
+  [100, 7],
+  [1000, 5],
+];
+
+function plan(): (readonly [number, number])[] {
+  const sizes = process.env.BENCH_SIZES?.split(',').map(Number);
+  const reps = process.env.BENCH_REPS ? Number(process.env.BENCH_REPS) : undefined;
+  const base = sizes ? sizes.map((n) => [n, DEFAULT_PLAN.find(([m]) => m === n)?.[1] ?? 3] as const) : DEFAULT_PLAN;
+  return base.map(([n, r]) => [n, reps ?? r] as const);
+}
+
+function* files(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* files(path);
+    else if (entry.isFile()) yield path;
+  }
+}
+
+/** Transpiles lib/ and bench/ into a temporary directory; returns it and a digest of lib/'s sources. */
+function snapshot(): { dir: string; libDigest: string } {
+  const dir = mkdtempSync(join(os.tmpdir(), 'modelship-bench-pulumi-'));
+  const { config, error } = ts.readConfigFile(join(ROOT, 'tsconfig.json'), ts.sys.readFile);
+  if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, '\n'));
+  const { options } = ts.convertCompilerOptionsFromJson(config.compilerOptions, ROOT);
+  const compilerOptions = { ...options, sourceMap: false, inlineSourceMap: false, declaration: false, noEmit: false };
+  const digest = createHash('sha256');
+  for (const top of ['lib', 'bench']) {
+    for (const file of files(join(ROOT, top))) {
+      const rel = relative(ROOT, file);
+      const target = join(dir, rel);
+      mkdirSync(dirname(target), { recursive: true });
+      if (file.endsWith('.ts') && !file.endsWith('.d.ts')) {
+        const source = readFileSync(file, 'utf8');
+        if (top === 'lib') digest.update(`${rel}\0${source}\0`);
+        writeFileSync(target.replace(/\.ts$/, '.js'), ts.transpileModule(source, { compilerOptions, fileName: file }).outputText);
+      } else {
+        copyFileSync(file, target);
+      }
+    }
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return { dir, libDigest: digest.digest('hex').slice(0, 12) };
+}
+
+function gitDescription(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const head = git('rev-parse', '--short', 'HEAD');
+    return git('status', '--porcelain', '--', 'lib') ? `${head} with uncommitted changes in lib/` : head;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+function runWorker<T>(snapshotDir: string, args: string[]): Promise<T> {
+  const label = args.join(' ');
+  return new Promise((resolve, reject) => {
+    const child = fork(join(snapshotDir, 'bench', 'pulumi-worker.js'), args, {
+      cwd: ROOT,
+      execArgv: ['--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let result: T | undefined;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${label}: no result after ${CHILD_TIMEOUT_MS / 1000} s`));
+    }, CHILD_TIMEOUT_MS);
+    child.on('message', (m) => (result = m as T));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0 && result !== undefined) resolve(result);
+      else reject(new Error(`${label}: worker exited with ${signal ?? code}${result === undefined ? ' and no result' : ''}`));
+    });
+  });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+interface Cell {
+  readonly ms: number;
+  readonly min: number;
+  readonly max: number;
+  readonly cpuMs: number;
+  readonly peakRss: number;
+  readonly rssDelta: number;
+  readonly registrations: number;
+  readonly kubernetesResources: number;
+}
+
+function summarize(runs: PulumiWorkerResult[]): Cell {
+  const ms = runs.map((r) => r.ms);
+  return {
+    ms: median(ms),
+    min: Math.min(...ms),
+    max: Math.max(...ms),
+    cpuMs: median(runs.map((r) => r.cpuMs)),
+    peakRss: median(runs.map((r) => r.peakRssBytes)),
+    rssDelta: median(runs.map((r) => r.peakRssBytes - r.rssBeforeBytes)),
+    registrations: runs[0]!.registrations,
+    kubernetesResources: runs[0]!.kubernetesResources,
+  };
+}
+
+const en = (n: number) => n.toLocaleString('en-US');
+const fmtMs = (ms: number) => `${en(Number(ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)))} ms`;
+const fmtMiB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const fmtRatio = (r: number) => `${r.toFixed(2)}×`;
+const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
+
+interface RunInfo {
+  readonly plan: (readonly [number, number])[];
+  readonly elapsedS: number;
+  readonly code: string;
+  readonly loadBefore: number[];
+  readonly loadAfter: number[];
+}
+
+function report(results: Map<number, Record<PulumiMode, Cell>>, info: RunInfo): { text: string; verdict: string[] } {
+  const cpus = os.cpus();
+  const sizes = [...results.keys()];
+  const at = (n: number) => results.get(n)!;
+  const ratio = (n: number, f: (c: Cell) => number) => f(at(n).modelship) / f(at(n).raw);
+  const met = (f: (c: Cell) => number) => sizes.every((n) => ratio(n, f) <= TARGET_RATIO);
+  const list = (f: (c: Cell) => number) => sizes.map((n) => `${fmtRatio(ratio(n, f))} at N=${en(n)}`).join(', ');
+  const pair = (a: PulumiMode, b: PulumiMode, f: (c: Cell) => number) => sizes.map((n) => `${fmtRatio(f(at(n)[a]) / f(at(n)[b]))} at N=${en(n)}`).join(', ');
+  const verdict = [
+    `- **Time within ${TARGET_RATIO}× the raw-resource baseline: ${met((c) => c.ms) ? 'met' : 'not met'}.** modelship / baseline wall time: ${list((c) => c.ms)} (CPU time: ${list((c) => c.cpuMs)}).`,
+    `- **Peak memory within ${TARGET_RATIO}×: ${met((c) => c.peakRss) ? 'met' : 'not met'}.** modelship / baseline peak RSS: ${list((c) => c.peakRss)}.`,
+    `- **Where the difference comes from:** the same resources as children of a bare ComponentResource per service take ${pair('component', 'raw', (c) => c.ms)} the baseline's time and ${pair('component', 'raw', (c) => c.peakRss)} its peak memory: the cost of being a Pulumi component at all (one more registration per service, plus \`registerOutputs\`). modelship over that bare component: ${pair('modelship', 'component', (c) => c.ms)} the time, ${pair('modelship', 'component', (c) => c.peakRss)} the peak memory (rendering and validation inside the registration loop, outputs, await timeouts and dependencies).`,
+  ];
+  const meanLoad = (info.loadBefore[0]! + info.loadAfter[0]!) / 2;
+  if (meanLoad > 1 + cpus.length * 0.5) {
+    verdict.push(`- **Caution:** other work was running (1-minute load average ${info.loadBefore[0]!.toFixed(2)} before the run, ${info.loadAfter[0]!.toFixed(2)} after, of which about 1 is the benchmark, on ${cpus.length} cores): wall times are noisy; the CPU-time ratios are the steadier comparison.`);
+  }
+  const lines = [
+    '## Pulumi: registering N ModelServices under mocks',
+    '',
+    'Time and peak memory of a Pulumi program of N `ModelService`s (`modelship/pulumi`) run under',
+    '`pulumi.runtime.setMocks`, against the identical objects registered directly as typed',
+    '`@pulumi/kubernetes` resources (no component) in the same run.',
+    '',
+    `- **Command:** \`npx ts-node -T bench/pulumi.ts\` (\`bench/pulumi.ts\`, \`bench/pulumi-worker.ts\`; ${info.elapsedS.toFixed(0)} s in all; rewrites bench/results/pulumi.md)`,
+    `- **Date:** ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    `- **Code:** ${info.code}`,
+    `- **Machine:** ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()} ${os.arch()}; load average (1/5/15 min) ${fmtLoad(info.loadBefore)} before the run, ${fmtLoad(info.loadAfter)} after`,
+    `- **Software:** Node ${process.version}, @pulumi/pulumi ${require('@pulumi/pulumi/package.json').version}, @pulumi/kubernetes ${require('@pulumi/kubernetes/package.json').version}`,
+    '',
+    '### Result',
+    '',
+    ...verdict,
+    '',
+    '### Time',
+    '',
+    'Medians, with the range over repetitions in brackets. Registrations count every resource the',
+    'SDK sent to the (mock) engine: a component per service adds one.',
+    '',
+    '| N | registrations (modelship / baseline) | modelship | bare component + typed children | raw typed resources (baseline) | modelship / baseline | bare component / baseline |',
+    '|--:|--:|--:|--:|--:|--:|--:|',
+    ...sizes.map((n) => {
+      const r = at(n);
+      const cell = (c: Cell) => `${fmtMs(c.ms)} (${fmtMs(c.min)} – ${fmtMs(c.max)})`;
+      return `| ${en(n)} | ${en(r.modelship.registrations)} / ${en(r.raw.registrations)} | ${cell(r.modelship)} | ${cell(r.component)} | ${cell(r.raw)} | **${fmtRatio(r.modelship.ms / r.raw.ms)}** | ${fmtRatio(r.component.ms / r.raw.ms)} |`;
+    }),
+    '',
+    'CPU time (user + system, all threads, so including parallel GC), medians:',
+    '',
+    '| N | modelship | bare component | baseline | modelship / baseline | per service: modelship, baseline |',
+    '|--:|--:|--:|--:|--:|--:|',
+    ...sizes.map((n) => {
+      const r = at(n);
+      return `| ${en(n)} | ${fmtMs(r.modelship.cpuMs)} | ${fmtMs(r.component.cpuMs)} | ${fmtMs(r.raw.cpuMs)} | **${fmtRatio(r.modelship.cpuMs / r.raw.cpuMs)}** | ${fmtMs(r.modelship.cpuMs / n)}, ${fmtMs(r.raw.cpuMs / n)} |`;
+    }),
+    '',
+    '### Peak memory',
+    '',
+    'Median peak RSS of the worker process (`process.resourceUsage().maxRSS`), and in brackets its',
+    'rise over the RSS just before the timed region (after setup and a full GC).',
+    '',
+    '| N | modelship | bare component | raw typed resources (baseline) | modelship / baseline |',
+    '|--:|--:|--:|--:|--:|',
+    ...sizes.map((n) => {
+      const r = at(n);
+      const cell = (c: Cell) => `${fmtMiB(c.peakRss)} (+${fmtMiB(c.rssDelta)})`;
+      return `| ${en(n)} | ${cell(r.modelship)} | ${cell(r.component)} | ${cell(r.raw)} | **${fmtRatio(r.modelship.peakRss / r.raw.peakRss)}** |`;
+    }),
+    '',
+    '### Method',
+    '',
+    '- **Services:** the cycle of five of the synthesis benchmark (`bench/mix.ts`): TorchServe, TF Serving, Triton, vLLM on a GPU and a custom image, 5 or 6 Kubernetes objects each.',
+    '- **modelship:** timed from the first `new ModelService(name, props)` until `pulumi.runtime.disconnect()` has seen every registration answered (the component, its typed children, `registerOutputs`). Rendering, validation and the outputs (endpoint, image, …) are inside the timed region.',
+    "- **Raw typed resources (the baseline):** the same objects, rendered before the timed region by the core's `renderModelService` (the function `ModelService` calls), registered as `new k8s.apps.v1.Deployment(name, object)` etc. with the names `ModelService` gives its children, no parent and no options; timed the same way.",
+    '- **Bare component (for attribution):** the same pre-rendered typed resources as children of one `ComponentResource` per service that calls `registerOutputs({})` and does nothing else.',
+    `- **Fairness check (the run fails otherwise):** for N=${VERIFY_N}, all three modes register the same Kubernetes resources (type, name) with deep-equal inputs, equal to the core's objects.`,
+    `- **Mocks:** every resource is answered with its inputs as state; the mock monitor deserializes each request and serializes its answer, as the engine's gRPC boundary would, so most of the time is the Pulumi SDK's own per-resource work in both modes.`,
+    `- **Isolation:** lib/ and bench/ are transpiled once per run (TypeScript \`transpileModule\`, no source maps) into a temporary snapshot; every repetition is a fresh \`child_process.fork\` with \`--expose-gc\`; modules load and a full GC runs before the timed region. The three modes alternate within each repetition. Repetitions: ${info.plan.map(([n, r]) => `${r} at N=${en(n)}`).join(', ')}.`,
+    '- **Ratios** are ratios of medians.',
+    '',
+  ];
+  return { text: lines.join('\n'), verdict };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const loadBefore = os.loadavg();
+  const steps = plan();
+  const { dir, libDigest } = snapshot();
+  try {
+    process.stdout.write(`verifying every mode registers the same objects (N=${VERIFY_N})… `);
+    await runWorker(dir, ['verify', String(VERIFY_N)]);
+    console.log('equal');
+
+    const results = new Map<number, Record<PulumiMode, Cell>>();
+    for (const [n, reps] of steps) {
+      const runs: PulumiWorkerResult[] = [];
+      for (let rep = 0; rep < reps; rep++) {
+        for (const mode of PULUMI_MODES) {
+          const r = await runWorker<PulumiWorkerResult>(dir, [mode, String(n)]);
+          runs.push(r);
+          console.log(`N=${String(n).padStart(5)} rep ${rep + 1}/${reps} ${mode.padEnd(9)} ${fmtMs(r.ms).padStart(11)}  cpu ${fmtMs(r.cpuMs).padStart(11)}  peak ${fmtMiB(r.peakRssBytes)}`);
+        }
+      }
+      const byMode = (mode: PulumiMode) => runs.filter((r) => r.mode === mode);
+      if (new Set(runs.map((r) => r.kubernetesResources)).size !== 1) throw new Error(`N=${n}: the modes registered different numbers of Kubernetes resources`);
+      results.set(n, Object.fromEntries(PULUMI_MODES.map((m) => [m, summarize(byMode(m))])) as Record<PulumiMode, Cell>);
+    }
+
+    const { text, verdict } = report(results, {
+      plan: steps,
+      elapsedS: (performance.now() - started) / 1000,
+      code: `${gitDescription()} (lib/ sources sha256 ${libDigest}…)`,
+      loadBefore,
+      loadAfter: os.loadavg(),
+    });
+    mkdirSync(dirname(OUTPUT), { recursive: true });
+    writeFileSync(OUTPUT, text);
+    console.log(`\nwrote ${OUTPUT}\n${verdict.join('\n')}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
