@@ -212,9 +212,15 @@ function envText(env: EnvVar, composeName: string, defined: ReadonlyMap<string, 
   if (env.value !== undefined) return expandForCompose(env.value, (name) => defined.get(name));
   const secret = env.valueFrom?.secretKeyRef;
   if (secret && Object.keys(env.valueFrom!).length === 1) {
-    const variable = hostVariableName(env.name);
-    const known = collector.hostVariables.get(variable);
-    if (known && (known.secretName !== secret.name || known.key !== secret.key)) {
+    // The variable is the env name, unless another Secret key already took it: a valid stack
+    // may give two services an API_KEY from different Secrets, so the later one is qualified
+    // by its service (SCORER_API_KEY) rather than failing the synth.
+    const plain = hostVariableName(env.name);
+    const standsFor = (v: string) => collector.hostVariables.get(v);
+    const taken = (v: string) => standsFor(v) !== undefined && (standsFor(v)!.secretName !== secret.name || standsFor(v)!.key !== secret.key);
+    const variable = taken(plain) ? hostVariableName(`${composeName}_${env.name}`.toUpperCase()) : plain;
+    const known = standsFor(variable);
+    if (known && taken(variable)) {
       where.add(
         `env.${env.name}`,
         `${secret.name}/${secret.key}`,

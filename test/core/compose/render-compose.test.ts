@@ -320,11 +320,15 @@ describe('secrets', () => {
     ]);
   });
 
-  it('from two different Secrets under one variable name are refused', () => {
+  it('from two different Secrets under one variable name get a variable qualified by the later service', () => {
     const other: ModelServiceProps = { ...MINIMAL_PROPS.custom(), secretEnv: { API_TOKEN: { secretName: 'scorer-tokens', key: 'api' } } };
-    expect(() => renderCompose([rendered, render(other, 'scorer')], { hostPortOffset: { scorer: 1000 } })).toThrow(
-      /env\.API_TOKEN: got "scorer-tokens\/api"; expected one Secret key per host variable: \$\{API_TOKEN\} already stands for fraud-tokens\/api \(fraud\)/,
-    );
+    const both = composeValid([rendered, render(other, 'scorer')], { hostPortOffset: { scorer: 1000 } });
+    expect((both.compose.services['scorer'] as { environment: Record<string, string> }).environment['API_TOKEN']).toBe('${SCORER_API_TOKEN}');
+    expect((both.compose.services['fraud'] as { environment: Record<string, string> }).environment['API_TOKEN']).toBe('${API_TOKEN}');
+    expect(both.hostEnvironment.filter((h) => h.variable.endsWith('API_TOKEN'))).toEqual([
+      { variable: 'API_TOKEN', services: ['fraud'], secretName: 'fraud-tokens', key: 'api' },
+      { variable: 'SCORER_API_TOKEN', services: ['scorer'], secretName: 'scorer-tokens', key: 'api' },
+    ]);
     // The same Secret key in two services is one variable.
     const same: ModelServiceProps = { ...MINIMAL_PROPS.custom(), secretEnv: { API_TOKEN: { secretName: 'fraud-tokens', key: 'api' } } };
     const shared = composeValid([rendered, render(same, 'scorer')], { hostPortOffset: { scorer: 1000 } });
