@@ -55,9 +55,10 @@ function buildApiObjects(outdir: string, rendered: KubeObject[][]): App {
   return app;
 }
 
+/** The chart's manifest; a modelship synth also writes compose.yaml (and config/), which the baseline has no equal of. */
 function readManifest(outdir: string): string {
-  const files = readdirSync(outdir);
-  if (files.length !== 1) throw new Error(`expected one manifest in ${outdir}, found ${files.join(', ') || 'none'}`);
+  const files = readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml'));
+  if (files.length !== 1) throw new Error(`expected one manifest in ${outdir}, found ${readdirSync(outdir).join(', ') || 'none'}`);
   return readFileSync(join(outdir, files[0]!), 'utf8');
 }
 

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ImageBuildContext } from '../core/build/context';
-import { assignHostPortOffsets, composeUnsupportedReason } from '../core/compose/host-ports';
+import { composeUnsupportedReason, placeHostPorts } from '../core/compose/host-ports';
 import { DEFAULT_COMPOSE_CONFIG_DIR, renderCompose } from '../core/compose/render-compose';
 import { RenderedModelService } from '../core/service/render';
 
@@ -87,12 +87,17 @@ export class ImageAssets extends Construct {
    */
   public composeFile(): { compose: Record<string, unknown>; files: { path: string; content: string }[] } {
     const rendered = this.services.map((s) => s.rendered);
-    const local = rendered.filter((r) => composeUnsupportedReason(r) === undefined);
-    const skipped = Object.fromEntries(rendered.flatMap((r) => {
-      const reason = composeUnsupportedReason(r);
-      return reason ? [[r.name, reason]] : [];
-    }));
-    const project = renderCompose(local, { imagesDir: IMAGES_DIR, hostPortOffset: assignHostPortOffsets(local) });
+    const runnable = rendered.filter((r) => composeUnsupportedReason(r) === undefined);
+    const { offsets, unplaced } = placeHostPorts(runnable);
+    const local = runnable.filter((r) => !unplaced.includes(r.name));
+    const skipped = Object.fromEntries([
+      ...rendered.flatMap((r) => {
+        const reason = composeUnsupportedReason(r);
+        return reason ? [[r.name, reason]] : [];
+      }),
+      ...unplaced.map((name) => [name, 'no free host ports: too many services publish the same ports to run them all on one host']),
+    ]);
+    const project = renderCompose(local, { imagesDir: IMAGES_DIR, hostPortOffset: offsets });
     const compose = { ...project.compose, ...(Object.keys(skipped).length ? { 'x-modelship-skipped': skipped } : {}) } as Record<string, unknown>;
     return { compose, files: project.files.map((f) => ({ path: f.path, content: f.content })) };
   }

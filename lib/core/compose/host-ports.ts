@@ -15,19 +15,32 @@ export function publishedContainerPorts(rendered: RenderedModelService): number[
 /**
  * Host-port offsets that let every service of a stack run side by side: each service, in order,
  * takes the smallest multiple of {@link HOST_PORT_OFFSET_STEP} at which none of its published
- * ports is taken yet. The first service keeps its container ports.
+ * ports is taken yet. The first service keeps its container ports. A service for which no
+ * offset keeps every port at or below 65535 is left out of the result (and listed in
+ * `unplaced`): hundreds of services on the same ports cannot all be published on one host.
  */
 export function assignHostPortOffsets(services: readonly RenderedModelService[]): Record<string, number> {
+  return placeHostPorts(services).offsets;
+}
+
+/** {@link assignHostPortOffsets}, also returning the services that found no free host ports. */
+export function placeHostPorts(services: readonly RenderedModelService[]): { offsets: Record<string, number>; unplaced: string[] } {
   const taken = new Set<number>();
   const offsets: Record<string, number> = {};
+  const unplaced: string[] = [];
   for (const service of services) {
     const ports = publishedContainerPorts(service);
+    const highest = Math.max(0, ...ports);
     let offset = 0;
-    while (ports.some((p) => taken.has(p + offset) || p + offset > 65535)) offset += HOST_PORT_OFFSET_STEP;
+    while (offset + highest <= 65535 && ports.some((p) => taken.has(p + offset))) offset += HOST_PORT_OFFSET_STEP;
+    if (offset + highest > 65535) {
+      unplaced.push(service.name);
+      continue;
+    }
     ports.forEach((p) => taken.add(p + offset));
     offsets[service.name] = offset;
   }
-  return offsets;
+  return { offsets, unplaced };
 }
 
 /** Why a service cannot run under Compose, or `undefined` when it can (MIG slices cannot be reserved by profile). */

@@ -1,4 +1,4 @@
-import { Accelerator, assignHostPortOffsets, composeUnsupportedReason, HOST_PORT_OFFSET_STEP, publishedContainerPorts } from '../../../lib/core';
+import { Accelerator, assignHostPortOffsets, composeUnsupportedReason, HOST_PORT_OFFSET_STEP, placeHostPorts, publishedContainerPorts } from '../../../lib/core';
 import { MINIMAL_PROPS, render } from '../../support/fixtures';
 
 describe('host ports for running a stack under Compose', () => {
@@ -22,5 +22,16 @@ describe('host ports for running a stack under Compose', () => {
     );
     expect(composeUnsupportedReason(render(MINIMAL_PROPS.vllm()))).toBeUndefined();
     expect(composeUnsupportedReason(render(MINIMAL_PROPS.custom()))).toBeUndefined();
+  });
+});
+
+describe('more services than one host has ports for', () => {
+  test('the ones that find no free ports are left unplaced instead of looping for ever', () => {
+    const services = Array.from({ length: 700 }, (_, i) => render(MINIMAL_PROPS.custom(), `s${i}`)); // all on 8080
+    const { offsets, unplaced } = placeHostPorts(services);
+    // 8080 + k×100 ≤ 65535 for k = 0…574: 575 services fit, the rest do not.
+    expect(Object.keys(offsets)).toHaveLength(575);
+    expect(unplaced).toEqual(services.slice(575).map((s) => s.name));
+    expect(Math.max(...Object.values(offsets)) + 8080).toBeLessThanOrEqual(65535);
   });
 });
