@@ -5,7 +5,7 @@
  */
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ModelService } from '../../lib';
+import { ImageAssets, ModelService } from '../../lib';
 import { NAMESPACE, NAMESPACE_LABELS, servingAutoscalers, servingStack } from '../serving-stack';
 
 /** The example stack as a chart, so tests can synthesize it without writing files. */
@@ -32,6 +32,8 @@ export class ServingChart extends Chart {
 /** Runs when cdk8s executes this file (`cdk8s synth`), not when a test imports it. */
 if (require.main === module) {
   const app = new App();
+  // Also write dist/compose.yaml, to run the stack locally from the same images.
+  ImageAssets.of(app).writeCompose = true;
   new ServingChart(app, 'serving');
   app.synth();
 }

@@ -20,8 +20,9 @@ export const COMPOSE_FILE = 'compose.yaml';
 /**
  * The files a synth writes besides the manifests: every image build context under
  * `images/<name>/`, a `docker-bake.json` that builds and tags them all (so a CI job can run
- * `cd dist && docker buildx bake --push`), and a `compose.yaml` that runs every service locally
- * from the same images, ports, environment, user and probes (`cd dist && docker compose up`).
+ * `cd dist && docker buildx bake --push`), and, when {@link ImageAssets.writeCompose} is set, a
+ * `compose.yaml` that runs every service locally from the same images, ports, environment, user
+ * and probes (`cd dist && docker compose up`).
  *
  * One per app, created by the first ModelService that needs it. It writes when the app
  * synthesizes (cdk8s runs every construct's validations then), never at construction.
@@ -35,6 +36,13 @@ export class ImageAssets extends Construct {
 
   private static readonly ID = 'modelship-image-assets';
   private readonly services: { path: string; rendered: RenderedModelService }[] = [];
+
+  /**
+   * Write `compose.yaml` (and its `config/` files) at synth. Off by default: deriving it costs
+   * about a third of a large stack's synth time, for a file only local runs need.
+   * @default false
+   */
+  public writeCompose = false;
 
   private constructor(private readonly app: App, id: string) {
     super(app, id);
@@ -77,7 +85,7 @@ export class ImageAssets extends Construct {
     for (const build of this.builds) writeContext(path.join(outdir, IMAGES_DIR, build.name), build);
     fs.mkdirSync(outdir, { recursive: true });
     if (this.builds.length > 0) fs.writeFileSync(path.join(outdir, BAKE_FILE), `${JSON.stringify(this.bakeFile(), null, 2)}\n`);
-    this.writeCompose(outdir);
+    if (this.writeCompose) this.writeComposeFiles(outdir);
     return [];
   }
 
@@ -102,7 +110,7 @@ export class ImageAssets extends Construct {
     return { compose, files: project.files.map((f) => ({ path: f.path, content: f.content })) };
   }
 
-  private writeCompose(outdir: string): void {
+  private writeComposeFiles(outdir: string): void {
     if (this.services.length === 0) return;
     const { compose, files } = this.composeFile();
     fs.writeFileSync(path.join(outdir, COMPOSE_FILE), `${JSON.stringify(compose, null, 2)}\n`);

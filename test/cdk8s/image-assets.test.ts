@@ -77,6 +77,7 @@ describe('image assets at synth', () => {
     new ModelService(chart, 'fraud', MINIMAL_PROPS.torchserve());
     new ModelService(chart, 'scorer', MINIMAL_PROPS.custom());
     new ModelService(chart, 'sliced', { ...MINIMAL_PROPS.triton(), accelerator: Accelerator.nvidiaGpu({ migProfile: '1g.10gb' }) });
+    ImageAssets.of(app).writeCompose = true;
     app.synth();
 
     const compose = JSON.parse(fs.readFileSync(path.join(app.outdir, COMPOSE_FILE), 'utf8'));
@@ -91,5 +92,13 @@ describe('image assets at synth', () => {
     expect(new Set(hostPorts).size).toBe(hostPorts.length);
     expect(compose.services.ranker.ports).toEqual(['127.0.0.1:8501:8501/tcp', '127.0.0.1:8500:8500/tcp']);
     expect(compose.services.scorer.ports).toEqual(['127.0.0.1:8180:8080/tcp']);
+  });
+
+  test('without writeCompose (the default) no Compose file is written', () => {
+    const app = tempApp();
+    new ModelService(new Chart(app, 'serving'), 'fraud', MINIMAL_PROPS.torchserve());
+    expect(ImageAssets.of(app).writeCompose).toBe(false);
+    app.synth();
+    expect(fs.existsSync(path.join(app.outdir, COMPOSE_FILE))).toBe(false);
   });
 });
