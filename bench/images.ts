@@ -15,7 +15,7 @@
  * BENCH_IMAGES_REPS (default 3), BENCH_IMAGES_CHURN_MIB (256), BENCH_IMAGES_FRAUD_MIB (128),
  * BENCH_IMAGES_HASH_MIB (1024).
  */
-import { execFileSync, fork, spawn } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import { join, relative } from 'path';
@@ -26,9 +26,8 @@ import { Build, BenchStorage, buildahVersion } from './images/buildah';
 import { changeCode, changeWeights, MiB, prepareHashSnapshot, prepareRebuildModel, REBUILD_MODELS, RebuildModel } from './images/fixtures';
 import { ContextResult, CryptoResult, ReadHashResult, WorkerResult } from './images/protocol';
 import { renderReport, RebuildCase, RebuildRun, HashRun, RunInfo } from './images/report';
-import { snapshot } from './images/snapshot';
+import { forkWorker, gitDescription, ROOT, runMain, snapshot } from './support';
 
-const ROOT = join(__dirname, '..');
 const OUTPUT = join(ROOT, 'bench', 'results', 'images.md');
 const EXAMPLES = join(ROOT, 'examples', 'models');
 const CHILD_TIMEOUT_MS = 180_000;
@@ -51,27 +50,8 @@ const HASH_BYTES = Math.round(envNumber('BENCH_IMAGES_HASH_MIB', 1024) * MiB);
 const loadSamples: number[] = [];
 
 function runWorker<T extends WorkerResult>(snapshotDir: string, args: string[]): Promise<T> {
-  const label = args.join(' ');
   loadSamples.push(os.loadavg()[0]!);
-  return new Promise((resolve, reject) => {
-    const child = fork(join(snapshotDir, 'bench', 'images', 'worker.js'), args, {
-      cwd: ROOT,
-      execArgv: ['--expose-gc'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let result: T | undefined;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${label}: no result after ${CHILD_TIMEOUT_MS / 1000} s`));
-    }, CHILD_TIMEOUT_MS);
-    child.on('message', (m) => (result = m as T));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0 && result !== undefined) resolve(result);
-      else reject(new Error(`${label}: worker exited with ${signal ?? code}${result === undefined ? ' and no result' : ''}`));
-    });
-  });
+  return forkWorker<T>(join(snapshotDir, 'bench', 'images', 'worker.js'), args, CHILD_TIMEOUT_MS);
 }
 
 /** `/usr/bin/time -f '%e %M' sha256sum files…`: wall time measured here, peak RSS from time(1). */
@@ -98,12 +78,6 @@ function tool(cmd: string, args: string[]): string {
   } catch {
     return 'unknown';
   }
-}
-
-function gitDescription(): string {
-  const head = tool('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']);
-  const dirty = tool('git', ['-C', ROOT, 'status', '--porcelain', '--', 'lib']);
-  return dirty && dirty !== 'unknown' ? `${head} with uncommitted changes in lib/` : head;
 }
 
 /** The context files that differ between two renders. */
@@ -207,7 +181,7 @@ async function main(): Promise<void> {
   containerEnv(); // throws, with the fix, when scripts/e2e/setup.sh has not run
   if (!(await imageExists(PYTHON_BASE))) throw new Error(`${PYTHON_BASE} is missing: run \`bash scripts/e2e/setup.sh\` (as root) first`);
   const buildah = await buildahVersion();
-  const { dir: snapshotDir, libDigest } = snapshot(ROOT);
+  const { dir: snapshotDir, libDigest } = snapshot(['lib', join('bench', 'images'), join('examples', 'serving-stack.ts')], 'modelship-bench-images-snapshot-');
   const work = mkdtempSync(join(os.tmpdir(), 'modelship-bench-images-'));
   const standIns = new Set<string>();
   let storage: BenchStorage | undefined;
@@ -226,7 +200,7 @@ async function main(): Promise<void> {
       hashFiles: hash.files,
       hashShards: HASH_SHARDS,
       elapsedS: (performance.now() - started) / 1000,
-      code: `${gitDescription()} (lib/ sources sha256 ${libDigest}…)`,
+      code: `${gitDescription('unknown')} (lib/ sources sha256 ${libDigest}…)`,
       buildah,
       storageDriver,
       sha256sum: tool('sha256sum', ['--version']).split('\n')[0] ?? 'unknown',
@@ -250,7 +224,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exit(1);
-});
+runMain(main);

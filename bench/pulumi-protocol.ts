@@ -1,4 +1,5 @@
 /** What the Pulumi benchmark's runner (bench/pulumi.ts) and its workers exchange. Imports nothing from lib/. */
+import { TimedResult } from './protocol';
 
 /**
  * `modelship`: N Pulumi ModelServices. `raw`: the same objects as typed resources registered
@@ -9,17 +10,9 @@
 export type PulumiMode = 'modelship' | 'component' | 'raw';
 export const PULUMI_MODES: readonly PulumiMode[] = ['modelship', 'component', 'raw'];
 
-export interface PulumiWorkerResult {
-  readonly mode: PulumiMode;
-  readonly n: number;
+export interface PulumiWorkerResult extends TimedResult<PulumiMode> {
   /** Wall time from the first constructor call until every registration was answered. */
   readonly ms: number;
-  /** CPU time (user + system, all threads) of the same region. */
-  readonly cpuMs: number;
-  /** Peak resident set size of the whole process (`process.resourceUsage().maxRSS`). */
-  readonly peakRssBytes: number;
-  /** RSS after setup and a full GC, just before the timed region. */
-  readonly rssBeforeBytes: number;
   /** Resources registered (components included). */
   readonly registrations: number;
   /** Kubernetes resources registered. */

@@ -14,16 +14,13 @@
  *
  * Environment: `BENCH_SIZES=100` and `BENCH_REPS=2` shrink the run (for trying changes).
  */
-import { execFileSync, fork } from 'child_process';
-import { createHash } from 'crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { mkdirSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
-import { dirname, join, relative } from 'path';
+import { dirname, join } from 'path';
 import { performance } from 'perf_hooks';
-import * as ts from 'typescript';
 import { PULUMI_MODES, PulumiMode, PulumiWorkerResult } from './pulumi-protocol';
+import { en, fmtMiB, fmtRatio, forkWorker, gitDescription, isoDate, machine, plan, Plan, ROOT, runMain, snapshot, summarizeTimes, TimedCell } from './support';
 
-const ROOT = join(__dirname, '..');
 const OUTPUT = join(ROOT, 'bench', 'results', 'pulumi.md');
 const CHILD_TIMEOUT_MS = 600_000;
 /** Services in the fairness check. */
@@ -31,121 +28,27 @@ const VERIFY_N = 100;
 /** The issue's target: modelship within 1.2× the raw-resource baseline. */
 const TARGET_RATIO = 1.2;
 
-const DEFAULT_PLAN: readonly (readonly [n: number, reps: number])[] = [
+const DEFAULT_PLAN: Plan = [
   [100, 7],
   [1000, 5],
 ];
 
-function plan(): (readonly [number, number])[] {
-  const sizes = process.env.BENCH_SIZES?.split(',').map(Number);
-  const reps = process.env.BENCH_REPS ? Number(process.env.BENCH_REPS) : undefined;
-  const base = sizes ? sizes.map((n) => [n, DEFAULT_PLAN.find(([m]) => m === n)?.[1] ?? 3] as const) : DEFAULT_PLAN;
-  return base.map(([n, r]) => [n, reps ?? r] as const);
-}
+const runWorker = <T>(snapshotDir: string, args: string[]): Promise<T> => forkWorker<T>(join(snapshotDir, 'bench', 'pulumi-worker.js'), args, CHILD_TIMEOUT_MS);
 
-function* files(dir: string): Generator<string> {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* files(path);
-    else if (entry.isFile()) yield path;
-  }
-}
-
-/** Transpiles lib/ and bench/ into a temporary directory; returns it and a digest of lib/'s sources. */
-function snapshot(): { dir: string; libDigest: string } {
-  const dir = mkdtempSync(join(os.tmpdir(), 'modelship-bench-pulumi-'));
-  const { config, error } = ts.readConfigFile(join(ROOT, 'tsconfig.json'), ts.sys.readFile);
-  if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, '\n'));
-  const { options } = ts.convertCompilerOptionsFromJson(config.compilerOptions, ROOT);
-  const compilerOptions = { ...options, sourceMap: false, inlineSourceMap: false, declaration: false, noEmit: false };
-  const digest = createHash('sha256');
-  for (const top of ['lib', 'bench']) {
-    for (const file of files(join(ROOT, top))) {
-      const rel = relative(ROOT, file);
-      const target = join(dir, rel);
-      mkdirSync(dirname(target), { recursive: true });
-      if (file.endsWith('.ts') && !file.endsWith('.d.ts')) {
-        const source = readFileSync(file, 'utf8');
-        if (top === 'lib') digest.update(`${rel}\0${source}\0`);
-        writeFileSync(target.replace(/\.ts$/, '.js'), ts.transpileModule(source, { compilerOptions, fileName: file }).outputText);
-      } else {
-        copyFileSync(file, target);
-      }
-    }
-  }
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return { dir, libDigest: digest.digest('hex').slice(0, 12) };
-}
-
-function gitDescription(): string {
-  try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const head = git('rev-parse', '--short', 'HEAD');
-    return git('status', '--porcelain', '--', 'lib') ? `${head} with uncommitted changes in lib/` : head;
-  } catch {
-    return 'unknown (not a git checkout)';
-  }
-}
-
-function runWorker<T>(snapshotDir: string, args: string[]): Promise<T> {
-  const label = args.join(' ');
-  return new Promise((resolve, reject) => {
-    const child = fork(join(snapshotDir, 'bench', 'pulumi-worker.js'), args, {
-      cwd: ROOT,
-      execArgv: ['--expose-gc'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let result: T | undefined;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${label}: no result after ${CHILD_TIMEOUT_MS / 1000} s`));
-    }, CHILD_TIMEOUT_MS);
-    child.on('message', (m) => (result = m as T));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0 && result !== undefined) resolve(result);
-      else reject(new Error(`${label}: worker exited with ${signal ?? code}${result === undefined ? ' and no result' : ''}`));
-    });
-  });
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
-interface Cell {
-  readonly ms: number;
-  readonly min: number;
-  readonly max: number;
-  readonly cpuMs: number;
-  readonly peakRss: number;
-  readonly rssDelta: number;
+interface Cell extends TimedCell {
   readonly registrations: number;
   readonly kubernetesResources: number;
 }
 
 function summarize(runs: PulumiWorkerResult[]): Cell {
-  const ms = runs.map((r) => r.ms);
   return {
-    ms: median(ms),
-    min: Math.min(...ms),
-    max: Math.max(...ms),
-    cpuMs: median(runs.map((r) => r.cpuMs)),
-    peakRss: median(runs.map((r) => r.peakRssBytes)),
-    rssDelta: median(runs.map((r) => r.peakRssBytes - r.rssBeforeBytes)),
+    ...summarizeTimes(runs),
     registrations: runs[0]!.registrations,
     kubernetesResources: runs[0]!.kubernetesResources,
   };
 }
 
-const en = (n: number) => n.toLocaleString('en-US');
 const fmtMs = (ms: number) => `${en(Number(ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)))} ms`;
-const fmtMiB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-const fmtRatio = (r: number) => `${r.toFixed(2)}×`;
-const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
 
 interface RunInfo {
   readonly plan: (readonly [number, number])[];
@@ -180,9 +83,9 @@ function report(results: Map<number, Record<PulumiMode, Cell>>, info: RunInfo): 
     '`@pulumi/kubernetes` resources (no component) in the same run.',
     '',
     `- **Command:** \`npx ts-node -T bench/pulumi.ts\` (\`bench/pulumi.ts\`, \`bench/pulumi-worker.ts\`; ${info.elapsedS.toFixed(0)} s in all; rewrites bench/results/pulumi.md)`,
-    `- **Date:** ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    `- **Date:** ${isoDate()}`,
     `- **Code:** ${info.code}`,
-    `- **Machine:** ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()} ${os.arch()}; load average (1/5/15 min) ${fmtLoad(info.loadBefore)} before the run, ${fmtLoad(info.loadAfter)} after`,
+    `- **Machine:** ${machine(info.loadBefore, info.loadAfter)}`,
     `- **Software:** Node ${process.version}, @pulumi/pulumi ${require('@pulumi/pulumi/package.json').version}, @pulumi/kubernetes ${require('@pulumi/kubernetes/package.json').version}`,
     '',
     '### Result',
@@ -242,8 +145,8 @@ function report(results: Map<number, Record<PulumiMode, Cell>>, info: RunInfo): 
 async function main(): Promise<void> {
   const started = performance.now();
   const loadBefore = os.loadavg();
-  const steps = plan();
-  const { dir, libDigest } = snapshot();
+  const steps = plan(DEFAULT_PLAN);
+  const { dir, libDigest } = snapshot(['lib', 'bench'], 'modelship-bench-pulumi-');
   try {
     process.stdout.write(`verifying every mode registers the same objects (N=${VERIFY_N})… `);
     await runWorker(dir, ['verify', String(VERIFY_N)]);
@@ -279,7 +182,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exit(1);
-});
+runMain(main);

@@ -3,6 +3,7 @@ import { constants as bufferConstants } from 'buffer';
 import * as os from 'os';
 import { ContextResult, CryptoResult, ReadHashResult } from './protocol';
 import { MiB, REBUILD_MODELS } from './fixtures';
+import { en, fmtRatio, isoDate, loadDuring, machine, median } from '../support';
 
 export type RebuildCase = 'cold' | 'no-change' | 'code-only' | 'weights-only';
 export const REBUILD_CASES: readonly RebuildCase[] = ['cold', 'no-change', 'code-only', 'weights-only'];
@@ -56,21 +57,12 @@ export interface RunInfo {
   readonly output: string;
 }
 
-export const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
-const en = (n: number) => n.toLocaleString('en-US');
 const fmtS = (ms: number) => `${(ms / 1000).toFixed(ms >= 10_000 ? 1 : 2)} s`;
 const fmtRange = (xs: readonly number[]) => `${fmtS(median(xs))} (${fmtS(Math.min(...xs))} – ${fmtS(Math.max(...xs))})`;
 const fmtMiB = (bytes: number) => `${en(Math.round(bytes / MiB))} MiB`;
 /** MiB, or KiB below 1 MiB (a code layer). */
 const fmtSize = (bytes: number) => (bytes === 0 ? '0' : bytes < MiB ? `${en(Math.max(1, Math.round(bytes / 1024)))} KiB` : fmtMiB(bytes));
-const fmtRatio = (r: number) => `${r.toFixed(2)}×`;
 const fmtRate = (bytes: number, ms: number) => `${en(Math.round(bytes / MiB / (ms / 1000)))} MiB/s`;
-const fmtLoad = (l: readonly number[]) => l.map((x) => x.toFixed(2)).join(' / ');
 
 const CASE_TITLES: Record<RebuildCase, string> = {
   cold: 'cold build (`--no-cache`)',
@@ -160,7 +152,7 @@ export function renderReport(rebuilds: readonly RebuildRun[], hashes: readonly H
   if (fraud) {
     summary.push(
       `- **TorchServe (${fraud.name}), ${weightsOf(fraud.name)} serialized file:** handler and weights are packed into one \`.mar\`, one layer, so a code-only rebuild (${fmtS(buildMedian(fraud.name, 'code-only'))}) is no cheaper than a weights-only one ` +
-        `(${fmtS(buildMedian(fraud.name, 'weights-only'))}, **${fmtRatio(buildMedian(fraud.name, 'code-only') / buildMedian(fraud.name, 'weights-only'))}**): both re-copy the whole archive. Regenerating the context re-deflates the archive (${fmtS(median(runsOf(fraud.name, 'code-only').map((r) => r.context.renderMs)))}) every time anything changes; that process peaks at ${fmtMiB(median(rebuilds.filter((r) => r.model === fraud.name).map((r) => r.context.peakRssAfterRenderBytes)))} of RSS.`,
+        `(${fmtS(buildMedian(fraud.name, 'weights-only'))}, **${fmtRatio(buildMedian(fraud.name, 'code-only') / buildMedian(fraud.name, 'weights-only'))}**): both re-copy the whole archive. Regenerating the context repacks the (stored, uncompressed) archive (${fmtS(median(runsOf(fraud.name, 'code-only').map((r) => r.context.renderMs)))}) every time anything changes; that process peaks at ${fmtMiB(median(rebuilds.filter((r) => r.model === fraud.name).map((r) => r.context.peakRssAfterRenderBytes)))} of RSS.`,
     );
   }
   summary.push(
@@ -181,9 +173,9 @@ export function renderReport(rebuilds: readonly RebuildRun[], hashes: readonly H
     'directory into the content-hash tag costs at synth.',
     '',
     `- **Command:** \`npx ts-node -T bench/images.ts\` (\`bench/images.ts\`, \`bench/images/*\`; ${info.elapsedS.toFixed(0)} s in all; rewrites \`${info.output}\`). Needs \`bash scripts/e2e/setup.sh\` (as root) first.`,
-    `- **Date:** ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    `- **Date:** ${isoDate()}`,
     `- **Code:** ${info.code}`,
-    `- **Machine:** ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()} ${os.arch()}; load average (1/5/15 min) ${fmtLoad(info.loadBefore)} before the run, ${fmtLoad(info.loadAfter)} after; 1-minute load during the run ${Math.min(...info.loadSamples).toFixed(2)}–${Math.max(...info.loadSamples).toFixed(2)}`,
+    `- **Machine:** ${machine(info.loadBefore, info.loadAfter)}; ${loadDuring(info.loadSamples)}`,
     `- **Software:** Node ${process.version}, ${info.buildah}, storage driver ${info.storageDriver}, ${info.sha256sum}`,
     '',
     '### Result',
