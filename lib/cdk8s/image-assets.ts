@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ImageBuildContext } from '../core/build/context';
+import { writeImageContext } from '../core/build/write-context';
 import { composeUnsupportedReason, placeHostPorts } from '../core/compose/host-ports';
 import { DEFAULT_COMPOSE_CONFIG_DIR, renderCompose } from '../core/compose/render-compose';
 import { RenderedModelService } from '../core/service/render';
@@ -82,7 +83,7 @@ export class ImageAssets extends Construct {
     // The folders are modelship's own: clear them so files of removed services do not linger.
     fs.rmSync(path.join(outdir, IMAGES_DIR), { recursive: true, force: true });
     fs.rmSync(path.join(outdir, DEFAULT_COMPOSE_CONFIG_DIR), { recursive: true, force: true });
-    for (const build of this.builds) writeContext(path.join(outdir, IMAGES_DIR, build.name), build);
+    for (const build of this.builds) writeImageContext(path.join(outdir, IMAGES_DIR, build.name), build);
     fs.mkdirSync(outdir, { recursive: true });
     if (this.builds.length > 0) fs.writeFileSync(path.join(outdir, BAKE_FILE), `${JSON.stringify(this.bakeFile(), null, 2)}\n`);
     if (this.writeCompose) this.writeComposeFiles(outdir);
@@ -119,16 +120,5 @@ export class ImageAssets extends Construct {
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, file.content);
     }
-  }
-}
-
-/** Writes a build context exactly: same bytes and modes as its content hash covers. */
-function writeContext(dir: string, build: ImageBuildContext): void {
-  for (const file of build.files) {
-    const target = path.join(dir, ...file.path.split('/'));
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, file.data, { mode: file.mode });
-    // writeFileSync applies the umask; set the mode the hash covers.
-    fs.chmodSync(target, file.mode);
   }
 }

@@ -1,11 +1,12 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkNoFixedReplicas } from '../core/autoscaling/autoscalable';
 import { AutoscalerOptions } from '../core/autoscaling/autoscaler-props';
 import { renderAutoscaler } from '../core/autoscaling/render-autoscaler';
 import { ImageBuildContext } from '../core/build/context';
 import { Problems } from '../core/errors';
 import { KubeObject } from '../core/k8s-types';
-import { ModelServiceProps, RenderedModelService, renderModelService, StartupBudget } from '../core/service';
+import { inClusterUrl, ModelServiceProps, RenderedModelService, renderModelService, StartupBudget } from '../core/service';
 import { Autoscaler } from './autoscaler';
 import { ImageAssets } from './image-assets';
 
@@ -78,7 +79,7 @@ export class ModelService extends Construct {
   public autoscale(options: AutoscalerOptions): Autoscaler {
     const problems = new Problems(this.node.path);
     if (this.scaler) problems.add('autoscale', options, 'expected one autoscale() per ModelService: it already has an autoscaler');
-    if (this.fixedReplicas !== undefined) problems.add('replicas', this.fixedReplicas, 'expected no fixed replicas on an autoscaled ModelService: the autoscaler owns spec.replicas (size it with minReplicas)');
+    checkNoFixedReplicas(this.fixedReplicas, problems);
     problems.throwIfAny();
     const rendered = renderAutoscaler(this.rendered, options, problems.at('autoscale'));
     this.deployment.addJsonPatch(JsonPatch.remove('/spec/replicas'));
@@ -98,9 +99,6 @@ export class ModelService extends Construct {
 
   /** The in-cluster URL of the HTTP inference port, e.g. `http://fraud.serving.svc.cluster.local:8080`. */
   public get endpoint(): string {
-    const http = this.rendered.profile.ports.find((p) => p.role === 'http')!;
-    const namespace = this.rendered.deployment.metadata.namespace ?? ApiObject.of(this.deployment).metadata.namespace;
-    const host = namespace ? `${this.name}.${namespace}.svc.cluster.local` : this.name;
-    return `http://${host}:${http.port}`;
+    return inClusterUrl(this.rendered, this.rendered.deployment.metadata.namespace ?? ApiObject.of(this.deployment).metadata.namespace);
   }
 }

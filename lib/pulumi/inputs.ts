@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { Problems } from '../core/errors';
 import type { KubeObject } from '../core/k8s-types';
 import { isDnsLabel, NAME_RULES } from '../core/names';
+import { inClusterUrl } from '../core/service/endpoint';
 import { SERVER_CONTAINER } from '../core/service/pod';
 import type { RenderedModelService } from '../core/service/render';
 
@@ -75,7 +76,6 @@ export function renderedServerImage(rendered: RenderedModelService): string {
  * string when the namespace is known now, an Output when it comes from another resource.
  */
 export function inClusterEndpoint(rendered: RenderedModelService, namespace: pulumi.Input<string> | undefined): pulumi.Input<string> {
-  const http = rendered.profile.ports.find((p) => p.role === 'http')!;
-  const url = (ns: string | undefined) => `http://${ns ? `${rendered.name}.${ns}.svc.cluster.local` : rendered.name}:${http.port}`;
+  const url = (ns: string | undefined) => inClusterUrl(rendered, ns);
   return namespace === undefined || typeof namespace === 'string' ? url(namespace) : pulumi.output(namespace).apply(url);
 }

@@ -1,5 +1,6 @@
 import type * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { checkNoFixedReplicas } from '../core/autoscaling/autoscalable';
 import type { AutoscalerOptions } from '../core/autoscaling/autoscaler-props';
 import { renderAutoscaler, type RenderedAutoscaler, type ScalableService } from '../core/autoscaling/render-autoscaler';
 import type { ImageBuildContext } from '../core/build/context';
@@ -211,7 +212,7 @@ function renderArgs(name: string, args: ModelServiceArgs): { rendered: RenderedM
   const rendered = renderModelService(context, typeof namespace === 'string' ? { ...props, namespace } : props);
   if (autoscale === undefined) return { rendered };
   const problems = new Problems(name);
-  if (props.replicas !== undefined) problems.add('replicas', props.replicas, 'expected no fixed replicas on an autoscaled ModelService: the autoscaler owns spec.replicas (size it with minReplicas)');
+  checkNoFixedReplicas(props.replicas, problems);
   const autoscaler = renderAutoscaler(rendered, autoscale, problems.at('autoscale'));
   problems.throwIfAny();
   return { rendered, autoscaler };

@@ -177,3 +177,4 @@ export {
   type RenderedAutoscaler,
   type ScalableService,
 } from './render-autoscaler';
+export { checkNoFixedReplicas } from './autoscalable';

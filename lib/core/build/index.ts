@@ -47,3 +47,4 @@ export { parseTritonConfig, tritonMaxBatchSize, TRITON_MAX_BATCH_SIZE_LIMIT, typ
 export { marCreatedOn, MAR_DEFAULT_CREATED_ON, TORCHSERVE_REQUIREMENTS_PATH } from './torchserve-image';
 export { VLLM_WEIGHT_SUFFIXES } from './vllm-image';
 export { isTritonVersionName, isTritonWeightFile } from './triton-image';
+export { writeImageContext } from './write-context';

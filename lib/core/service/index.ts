@@ -1,4 +1,5 @@
 export * from './budget';
+export * from './endpoint';
 export * from './props';
 export * from './render';
 export { CONFIG_MOUNT_PATH, SERVER_CONTAINER, restrictedSecurityContext } from './pod';
