@@ -7,6 +7,7 @@ import { writeImageContext } from '../core/build/write-context';
 import { composeUnsupportedReason, placeHostPorts } from '../core/compose/host-ports';
 import { DEFAULT_COMPOSE_CONFIG_DIR, renderCompose } from '../core/compose/render-compose';
 import { RenderedModelService } from '../core/service/render';
+import { oncePerSynth } from './once-per-synth';
 
 /** Folder (under the app's outdir) that holds one build context per image. */
 export const IMAGES_DIR = 'images';
@@ -47,7 +48,7 @@ export class ImageAssets extends Construct {
 
   private constructor(private readonly app: App, id: string) {
     super(app, id);
-    this.node.addValidation({ validate: () => this.write() });
+    this.node.addValidation({ validate: oncePerSynth(app, () => this.write()) });
   }
 
   /** Registers a service whose image (if built) and local-run definition are written at synth. */

@@ -6,3 +6,4 @@ export * from '../core';
 export * from './autoscaler';
 export * from './image-assets';
 export * from './model-service';
+export * from './report-files';
