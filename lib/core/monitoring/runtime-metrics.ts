@@ -1,0 +1,109 @@
+/**
+ * Which of each runtime's own metrics the alerts and the dashboard read, as PromQL over a label
+ * selector (the model's series) and a range. Facts from the reference notes on each server and
+ * the servers' metric definitions:
+ *
+ * - TorchServe (`metrics_mode=prometheus`): counters `ts_inference_requests_total`,
+ *   `ts_inference_latency_microseconds` and `ts_queue_latency_microseconds` (labels `model_name`,
+ *   `model_version`, `hostname`), and `Requests2XX`/`Requests4XX`/`Requests5XX` (labels `Level`,
+ *   `Hostname`). No latency histogram: only the mean latency can be computed.
+ * - TensorFlow Serving: counter `:tensorflow:serving:request_count` (labels `model_name`, `status`,
+ *   `OK` on success) and the histogram `:tensorflow:serving:request_latency` in microseconds (labels
+ *   `model_name`, `API`, `entrypoint`).
+ * - Triton: counters `nv_inference_request_success`, `nv_inference_request_failure`,
+ *   `nv_inference_request_duration_us` and `nv_inference_queue_duration_us` (labels `model`,
+ *   `version`). Histograms are off by default: only the mean latency.
+ * - vLLM: counter `vllm:request_success_total`, histogram `vllm:e2e_request_latency_seconds`, gauge
+ *   `vllm:num_requests_waiting` (label `model_name`). No failure counter.
+ * - Custom: nothing known, except a `scalingMetric` taken as a gauge.
+ *
+ * The queue signal is the autoscaler's own (runtime-signals.ts), so alerts, dashboard and
+ * autoscaler read the same number.
+ * @module
+ */
+import { runtimeSignals, type MetricRecipe } from '../autoscaling/runtime-signals';
+import { promNumber, withMatcher } from './promql';
+
+/** PromQL for one quantity of the model, given its series selector `sel` and a range `w` (`5m`). */
+export type Query = (sel: string, w: string) => string;
+
+/** What the monitoring knows about a runtime's metrics; absent members are not exposed. */
+export interface RuntimeMetrics {
+  /** Requests per second over all the model's pods. */
+  readonly requestRate?: Query;
+  /** Mean request latency in seconds. */
+  readonly meanLatency?: Query;
+  /** A latency quantile (0–1) in seconds, from a histogram. */
+  readonly latencyQuantile?: (q: number, sel: string, w: string) => string;
+  /** The fraction of requests that failed on the server's side. */
+  readonly errorRatio?: Query;
+  /** The metric names the above read, for the report and tests. */
+  readonly series: readonly string[];
+}
+
+const MICRO = 1_000_000;
+const rate = (metric: string, sel: string, w: string): string => `sum(rate(${metric}${sel}[${w}]))`;
+const histogramQuantile = (bucket: string, divisor: number) => (q: number, sel: string, w: string): string =>
+  `histogram_quantile(${promNumber(q)}, sum by (le) (rate(${bucket}${sel}[${w}])))${divisor === 1 ? '' : ` / ${divisor}`}`;
+
+const TORCHSERVE: RuntimeMetrics = {
+  requestRate: (s, w) => rate('ts_inference_requests_total', s, w),
+  meanLatency: (s, w) => `${rate('ts_inference_latency_microseconds', s, w)} / ${rate('ts_inference_requests_total', s, w)} / ${MICRO}`,
+  errorRatio: (s, w) => `${rate('Requests5XX', s, w)} / (${rate('Requests2XX', s, w)} + ${rate('Requests4XX', s, w)} + ${rate('Requests5XX', s, w)})`,
+  series: ['ts_inference_requests_total', 'ts_inference_latency_microseconds', 'ts_queue_latency_microseconds', 'Requests2XX', 'Requests4XX', 'Requests5XX'],
+};
+
+const TFS = ':tensorflow:serving:request';
+const TFSERVING: RuntimeMetrics = {
+  requestRate: (s, w) => rate(`${TFS}_count`, s, w),
+  meanLatency: (s, w) => `${rate(`${TFS}_latency_sum`, s, w)} / ${rate(`${TFS}_latency_count`, s, w)} / ${MICRO}`,
+  latencyQuantile: histogramQuantile(`${TFS}_latency_bucket`, MICRO),
+  errorRatio: (s, w) => `${rate(`${TFS}_count`, withMatcher(s, 'status!="OK"'), w)} / ${rate(`${TFS}_count`, s, w)}`,
+  series: [`${TFS}_count`, `${TFS}_latency_bucket`, `${TFS}_latency_sum`, `${TFS}_latency_count`],
+};
+
+const TRITON: RuntimeMetrics = {
+  requestRate: (s, w) => `(${rate('nv_inference_request_success', s, w)} + ${rate('nv_inference_request_failure', s, w)})`,
+  meanLatency: (s, w) => `${rate('nv_inference_request_duration_us', s, w)} / (${rate('nv_inference_request_success', s, w)} + ${rate('nv_inference_request_failure', s, w)}) / ${MICRO}`,
+  errorRatio: (s, w) => `${rate('nv_inference_request_failure', s, w)} / (${rate('nv_inference_request_success', s, w)} + ${rate('nv_inference_request_failure', s, w)})`,
+  series: ['nv_inference_request_success', 'nv_inference_request_failure', 'nv_inference_request_duration_us', 'nv_inference_queue_duration_us'],
+};
+
+const VLLM_LATENCY = 'vllm:e2e_request_latency_seconds';
+const VLLM: RuntimeMetrics = {
+  requestRate: (s, w) => rate('vllm:request_success_total', s, w),
+  meanLatency: (s, w) => `${rate(`${VLLM_LATENCY}_sum`, s, w)} / ${rate(`${VLLM_LATENCY}_count`, s, w)}`,
+  latencyQuantile: histogramQuantile(`${VLLM_LATENCY}_bucket`, 1),
+  series: ['vllm:request_success_total', `${VLLM_LATENCY}_bucket`, `${VLLM_LATENCY}_sum`, `${VLLM_LATENCY}_count`, 'vllm:num_requests_waiting'],
+};
+
+/** The metrics of the built-in runtimes, by runtime kind (`IRuntime.kind`). */
+export const RUNTIME_METRICS: Readonly<Record<string, RuntimeMetrics>> = { torchserve: TORCHSERVE, tfserving: TFSERVING, triton: TRITON, vllm: VLLM };
+
+/** A runtime's metrics; a custom (or unknown) runtime exposes none modelship knows. */
+export function runtimeMetrics(kind: string): RuntimeMetrics {
+  return RUNTIME_METRICS[kind] ?? { series: [] };
+}
+
+/** The runtime's queue: its autoscaling signal, and the default per-replica threshold. */
+export interface QueueMetric {
+  readonly recipe: MetricRecipe;
+  /** The autoscaler's default per-replica target, or `undefined` for a custom gauge of unknown unit. */
+  readonly defaultThreshold?: number;
+  /** What one unit is, for summaries (`requests waiting`). */
+  readonly unit: string;
+}
+
+/** The queue signal of a runtime with a scaling metric; `undefined` without one. */
+export function queueMetric(kind: string, scalingMetric: string | undefined): QueueMetric | undefined {
+  if (scalingMetric === undefined) return undefined;
+  const signals = runtimeSignals(scalingMetric);
+  const builtIn = signals.id !== 'custom' && kind !== 'custom';
+  return { recipe: signals.queue, ...(builtIn ? { defaultThreshold: signals.defaultQueueTarget } : {}), unit: builtIn ? signals.queue.unit : scalingMetric };
+}
+
+/** The queue of one pod (`by (pod)`), from the recipe: a counter's rate (÷ its divisor) or a gauge. */
+export function queuePerPod(recipe: MetricRecipe, sel: string, w: string): string {
+  const inner = recipe.aggregation === 'rate' ? `rate(${recipe.series}${sel}[${w}])` : `${recipe.series}${sel}`;
+  return `sum by (pod) (${inner})${recipe.divisor === 1 ? '' : ` / ${recipe.divisor}`}`;
+}
