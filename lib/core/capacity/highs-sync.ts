@@ -1,0 +1,91 @@
+import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
+
+/**
+ * HiGHS, called synchronously.
+ *
+ * The `highs` package is WebAssembly whose loader is asynchronous, but a cdk8s synth is not: the
+ * plan must be computed inside a synchronous call. So HiGHS runs in a worker thread and the
+ * caller blocks on `Atomics.wait` until the worker has posted the answer on a MessagePort,
+ * which it then reads with `receiveMessageOnPort` (no event loop turn needed). The worker is
+ * created on first use and kept (unref'd, so it never holds the process open): the first
+ * solve pays for starting it and compiling the WebAssembly (about 150 ms), later ones only
+ * the solve and two message copies (under 20 ms for the plan's models).
+ *
+ * The worker's source is a string (evaluated as CommonJS) rather than a file, so the same code
+ * works from ts-node, jest and the compiled package; it loads `highs` from the path this
+ * module resolves.
+ */
+
+/** What HiGHS answered: its status and, when it found one, the solution's column values. */
+export interface HighsAnswer {
+  /** HiGHS's model status, e.g. `Optimal`, `Infeasible`, `Time limit reached`. */
+  readonly status: string;
+  readonly objective?: number;
+  readonly columns: Readonly<Record<string, number>>;
+}
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('worker_threads');
+const load = require(workerData.highsPath);
+let solver;
+parentPort.on('message', async ({ lp, options, signal, port }) => {
+  let reply;
+  try {
+    solver = solver || (await load());
+    const r = solver.solve(lp, options);
+    const columns = {};
+    for (const [name, c] of Object.entries(r.Columns || {})) columns[name] = c.Primal;
+    reply = { status: r.Status, objective: r.ObjectiveValue, columns };
+  } catch (e) {
+    reply = { error: String((e && e.message) || e) };
+  }
+  port.postMessage(reply);
+  port.close();
+  Atomics.store(signal, 0, 1);
+  Atomics.notify(signal, 0);
+});
+`;
+
+let worker: Worker | undefined;
+
+function solverThread(): Worker {
+  if (!worker) {
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { highsPath: require.resolve('highs') } });
+    w.unref();
+    // A worker that dies is replaced on the next call; its error surfaces there as a timeout.
+    w.on('error', () => undefined);
+    w.on('exit', () => {
+      if (worker === w) worker = undefined;
+    });
+    worker = w;
+  }
+  return worker;
+}
+
+/** Time allowed, beyond HiGHS's own limit, for starting the worker and loading HiGHS. */
+const STARTUP_ALLOWANCE_MS = 30_000;
+
+/**
+ * Solves a model in CPLEX LP format with HiGHS and returns its answer, blocking until then.
+ * Throws when HiGHS cannot run (it is missing, or the worker died or hung); an infeasible or
+ * time-limited model is an answer, not an error.
+ */
+export function solveLpSync(lp: string, timeLimitSeconds: number): HighsAnswer {
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  const thread = solverThread();
+  try {
+    thread.postMessage({ lp, options: { output_flag: false, time_limit: timeLimitSeconds }, signal, port: port2 }, [port2]);
+    const waited = Atomics.wait(signal, 0, 0, timeLimitSeconds * 1000 + STARTUP_ALLOWANCE_MS);
+    const message = receiveMessageOnPort(port1)?.message as (HighsAnswer & { error?: string }) | undefined;
+    if (waited === 'timed-out' || !message) {
+      void thread.terminate();
+      worker = undefined;
+      throw new Error(`HiGHS gave no answer within ${timeLimitSeconds} s plus ${STARTUP_ALLOWANCE_MS / 1000} s to start`);
+    }
+    if (message.error !== undefined) throw new Error(`HiGHS failed: ${message.error}`);
+    return message;
+  } finally {
+    port1.close();
+  }
+}

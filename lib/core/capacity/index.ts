@@ -1,0 +1,5 @@
+export * from './node-pool';
+export * from './workload';
+export * from './plan';
+export type { CapacityShortfall } from './shortfall';
+export type { Resource as CapacityResource } from './instance';

@@ -1,0 +1,319 @@
+import { Problems } from '../errors';
+import { enumeratePatterns, packingFromPatterns, patternModel, relaxationModel } from './exact';
+import { consolidate, packHeuristic } from './heuristic';
+import { solveLpSync } from './highs-sync';
+import { admits, Packing, packingInstance, PackingInstance, Resource, RESOURCES, selects, untoleratedTaints } from './instance';
+import { scheduleLikeKube } from './kube-scheduler';
+import { NodePool } from './node-pool';
+import { CapacityShortfall, shortfallsOf } from './shortfall';
+import { CapacityWorkload, validateWorkload } from './workload';
+
+/** How the plan is computed. */
+export interface CapacityPlanOptions {
+  /**
+   * `auto`: the heuristic, then the exact MIP unless the heuristic already meets the LP lower
+   * bound or the model has too many patterns; `exact`: the MIP whenever it is small enough;
+   * `heuristic`: never HiGHS for the placement (the LP bound still uses it).
+   * @default 'auto'
+   */
+  readonly method?: 'auto' | 'exact' | 'heuristic';
+  /**
+   * Seconds HiGHS may spend on each solve (each scenario has up to two: the LP bound and the
+   * MIP). On the limit the better of HiGHS's best placement and the heuristic's is kept, not
+   * proven optimal.
+   * @default 10
+   */
+  readonly timeLimitSeconds?: number;
+  /**
+   * Node patterns (distinct node contents) past which the MIP is not attempted. Measured: 2,000
+   * patterns solve in well under a second (bench/capacity.ts).
+   * @default 2000
+   */
+  readonly patternLimit?: number;
+  /**
+   * Also simulate the default kube-scheduler (least-allocated spreading) on the same replicas,
+   * for comparison in the report.
+   * @default true
+   */
+  readonly compareWithScheduler?: boolean;
+  /**
+   * Construct path or resource name quoted in the ValidationError thrown for malformed pools or
+   * workloads.
+   * @default 'capacity plan'
+   */
+  readonly path?: string;
+}
+
+/** The three scenarios a plan checks. */
+export type CapacityScenarioName = 'min' | 'max' | 'surge';
+
+/** One node the plan uses and the replicas on it. */
+export interface PlacedNode {
+  readonly pool: string;
+  /** The node's index within its pool (0-based): the plan calls it `<pool>-<index>`. */
+  readonly index: number;
+  /** Replicas per model on this node. */
+  readonly replicas: Readonly<Record<string, number>>;
+}
+
+/** Requested against allocatable, for one resource of one pool (or of all pools). */
+export interface ResourceUtilization {
+  readonly resource: Resource;
+  /** What the placed replicas request, in base units (millicores, bytes, GPUs, pods). */
+  readonly requested: number;
+  /** Allocatable on the nodes used. */
+  readonly allocatableUsed: number;
+  /** Allocatable on every node of the pool. */
+  readonly allocatableTotal: number;
+  /** `requested / allocatableUsed` (0 when no node is used). */
+  readonly ofUsed: number;
+  /** `requested / allocatableTotal` (0 for an empty pool). */
+  readonly ofTotal: number;
+}
+
+/** How a scenario uses one pool. */
+export interface PoolUsage {
+  readonly pool: string;
+  readonly nodesUsed: number;
+  readonly nodes: number;
+  readonly utilization: readonly ResourceUtilization[];
+}
+
+/** The placement and verdict of one scenario. */
+export interface CapacityScenario {
+  readonly name: CapacityScenarioName;
+  /** What the scenario places, in words. */
+  readonly description: string;
+  /** Replicas placed per model in this scenario (surge pods included in `surge`). */
+  readonly replicas: Readonly<Record<string, number>>;
+  /** Whether every replica has a node. */
+  readonly feasible: boolean;
+  /** Why replicas found no node, one entry per model short. */
+  readonly shortfalls: readonly CapacityShortfall[];
+  /** `exact`: the placement is HiGHS's MIP solution; `heuristic`: first/best-fit decreasing. */
+  readonly method: 'exact' | 'heuristic';
+  /** Whether `nodesUsed` is proven minimal (the MIP's optimum, or equal to the LP bound). */
+  readonly optimal: boolean;
+  /** Nodes used, all pools together: the objective minimised. */
+  readonly nodesUsed: number;
+  /** The LP relaxation's optimum rounded up: no placement uses fewer nodes (`undefined` if HiGHS could not run or the LP is infeasible). */
+  readonly lpBound?: number;
+  /** Nodes the default kube-scheduler's least-allocated spreading would put pods on, when compared. */
+  readonly schedulerNodes?: number;
+  readonly pools: readonly PoolUsage[];
+  /** Utilization over all pools. */
+  readonly utilization: readonly ResourceUtilization[];
+  readonly placement: readonly PlacedNode[];
+  /** Anything that limited the plan (HiGHS unavailable or stopped at its time limit). */
+  readonly notes: readonly string[];
+}
+
+/** A model that no pool admits, whatever the replicas. */
+export interface CapacityConflict {
+  readonly workload: string;
+  /** The workload field at fault (`nodeSelector`, `gpus` or `tolerations`). */
+  readonly prop: 'nodeSelector' | 'gpus' | 'tolerations';
+  readonly given: unknown;
+  readonly message: string;
+}
+
+/** The capacity plan: three scenarios over the same pools and models. */
+export interface CapacityPlan {
+  readonly pools: readonly NodePool[];
+  readonly workloads: readonly CapacityWorkload[];
+  /** Models that no pool admits. */
+  readonly conflicts: readonly CapacityConflict[];
+  /** Every model at `minReplicas`. Infeasible here is an error. */
+  readonly min: CapacityScenario;
+  /** Every model at `maxReplicas`. Infeasible here is a warning: the autoscaler cannot reach its maximum. */
+  readonly max: CapacityScenario;
+  /**
+   * Every model at `maxReplicas` plus its surge pods: a rollout of every model at once at full
+   * scale (as a GitOps sync of a shared change, e.g. a base image, does), the most pods the
+   * Deployments can ask for together.
+   */
+  readonly surge: CapacityScenario;
+}
+
+const DESCRIPTIONS: Record<CapacityScenarioName, string> = {
+  min: 'every model at minReplicas',
+  max: 'every model at maxReplicas',
+  surge: 'every model at maxReplicas plus its rolling-update surge pods (all models rolling out at once)',
+};
+
+/**
+ * Plans where every model's replicas go on the declared node pools, at minReplicas, at
+ * maxReplicas and with the rollout surge, minimising the number of nodes used. Synchronous
+ * (HiGHS runs in a worker thread the call waits for), pure (nothing is written) and
+ * deterministic unless HiGHS hits its time limit.
+ *
+ * Throws a {@link ValidationError} for malformed pools or workloads; a plan that does not fit is
+ * a result ({@link capacityProblems} turns it into problems).
+ */
+export function planCapacity(pools: readonly NodePool[], workloads: readonly CapacityWorkload[], options: CapacityPlanOptions = {}): CapacityPlan {
+  const problems = new Problems(options.path ?? 'capacity plan');
+  validateInput(problems, pools, workloads);
+  problems.throwIfAny();
+  const scenario = (name: CapacityScenarioName, replicas: (w: CapacityWorkload) => number) => planScenario(name, pools, workloads, workloads.map(replicas), options);
+  return {
+    pools,
+    workloads,
+    conflicts: conflictsOf(pools, workloads),
+    min: scenario('min', (w) => w.minReplicas),
+    max: scenario('max', (w) => w.maxReplicas),
+    surge: scenario('surge', (w) => w.maxReplicas + w.surge),
+  };
+}
+
+function validateInput(problems: Problems, pools: readonly NodePool[], workloads: readonly CapacityWorkload[]): void {
+  if (!Array.isArray(pools)) problems.add('nodePools', pools, 'expected an array of NodePool.cpu(...) or NodePool.gpu(...)');
+  if (!Array.isArray(workloads)) problems.add('workloads', workloads, 'expected an array of capacity workloads');
+  if (!problems.empty) return;
+  const seen = new Set<string>();
+  pools.forEach((pool, i) => {
+    if (!(pool instanceof NodePool)) return problems.add(`nodePools[${i}]`, pool, 'expected NodePool.cpu(...) or NodePool.gpu(...)');
+    pool.validate(problems.at(`nodePools[${i}]`));
+    if (seen.has(pool.name)) problems.add(`nodePools[${i}].name`, pool.name, 'expected a name no other pool has');
+    seen.add(pool.name);
+  });
+  const names = new Set<string>();
+  workloads.forEach((w, i) => {
+    validateWorkload(problems.at(`workloads[${i}]`), w);
+    if (names.has(w.name)) problems.add(`workloads[${i}].name`, w.name, 'expected a name no other workload has');
+    names.add(w.name);
+  });
+}
+
+const labelsText = (labels: Readonly<Record<string, string>>) => JSON.stringify(labels);
+const taintText = (t: { key: string; value?: string; effect: string }) => `${t.key}${t.value !== undefined ? `=${t.value}` : ''}:${t.effect}`;
+
+function conflictsOf(pools: readonly NodePool[], workloads: readonly CapacityWorkload[]): CapacityConflict[] {
+  const out: CapacityConflict[] = [];
+  for (const w of workloads) {
+    const selected = pools.filter((p) => selects(w, p));
+    if (selected.length === 0) {
+      const have = pools.map((p) => `${p.name} has ${labelsText(p.labels)}`).join(', ') || 'no pools are declared';
+      out.push({ workload: w.name, prop: 'nodeSelector', given: w.nodeSelector, message: `expected a node selector that a declared node pool matches; none does: ${have}` });
+      continue;
+    }
+    if (w.gpus > 0 && !pools.some((p) => p.isGpu)) {
+      out.push({ workload: w.name, prop: 'gpus', given: w.gpus, message: `expected a GPU node pool for a model that requests GPUs; the pools (${pools.map((p) => p.name).join(', ')}) have none` });
+      continue;
+    }
+    if (!selected.some((p) => admits(p, w))) {
+      const taints = selected.map((p) => `${p.name} has ${untoleratedTaints(w, p).map(taintText).join(', ')}`).join('; ');
+      out.push({ workload: w.name, prop: 'tolerations', given: w.tolerations ?? [], message: `expected tolerations of the taints of a pool its node selector matches: ${taints}` });
+    }
+  }
+  return out;
+}
+
+/**
+ * Adds a problem for each model no pool admits and for each shortfall at minReplicas (the
+ * models must at least start). Shortfalls at maxReplicas and with surge are warnings, shown in
+ * the report. Props are `<model>.<field>`: call with `problems.at('models')` or the like.
+ */
+export function capacityProblems(plan: CapacityPlan, problems: Problems): void {
+  const conflicted = new Set(plan.conflicts.map((c) => c.workload));
+  for (const c of plan.conflicts) problems.add(`${c.workload}.${c.prop}`, c.given, c.message);
+  for (const s of plan.min.shortfalls) {
+    if (conflicted.has(s.workload)) continue;
+    const w = plan.workloads.find((x) => x.name === s.workload)!;
+    problems.add(`${s.workload}.minReplicas`, w.minReplicas, `expected replicas that fit the declared node pools: ${s.message}`);
+  }
+}
+
+function planScenario(name: CapacityScenarioName, pools: readonly NodePool[], workloads: readonly CapacityWorkload[], replicas: readonly number[], options: CapacityPlanOptions): CapacityScenario {
+  const instance = packingInstance(pools, workloads, replicas);
+  const timeLimit = options.timeLimitSeconds ?? 10;
+  const method = options.method ?? 'auto';
+  const notes: string[] = [];
+  const total = (p: Packing) => p.unplaced.reduce((a, b) => a + b, 0);
+
+  let packing = packHeuristic(instance);
+  let used: 'exact' | 'heuristic' = 'heuristic';
+  let optimal = false;
+  let lpBound: number | undefined;
+  let infeasibleProven = false; // by the LP or the MIP: then the heuristic's leftovers explain it
+  const anything = replicas.some((r) => r > 0);
+  try {
+    if (anything) {
+      const lp = solveLpSync(relaxationModel(instance), timeLimit);
+      if (lp.status === 'Optimal') lpBound = Math.ceil((lp.objective ?? 0) - 1e-6);
+      else if (lp.status === 'Infeasible') infeasibleProven = true;
+    } else {
+      lpBound = 0;
+    }
+    optimal = total(packing) === 0 && packing.nodes.length === lpBound;
+    const tryExact = method === 'exact' || (method === 'auto' && !optimal && !infeasibleProven);
+    if (anything && tryExact) {
+      const patterns = enumeratePatterns(instance, options.patternLimit ?? 2000);
+      const covered = patterns && instance.items.every((item, i) => item.replicas === 0 || patterns.some((q) => q.counts.has(i)));
+      if (!patterns) notes.push(`more than ${options.patternLimit ?? 2000} node patterns: placed by the heuristic`);
+      else if (!covered) infeasibleProven = true;
+      else {
+        const mip = solveLpSync(patternModel(instance, patterns), timeLimit);
+        if (mip.status === 'Infeasible') infeasibleProven = true;
+        else if (Object.keys(mip.columns).length > 0 && (mip.status === 'Optimal' || mip.status === 'Time limit reached')) {
+          const exact = consolidate(instance, packingFromPatterns(instance, patterns, mip));
+          if (mip.status === 'Time limit reached') notes.push(`HiGHS stopped at its ${timeLimit} s time limit: the placement may not be minimal`);
+          if (mip.status === 'Optimal' || total(packing) > 0 || exact.nodes.length < packing.nodes.length) {
+            packing = exact;
+            used = 'exact';
+            optimal = mip.status === 'Optimal';
+          }
+        } else if (mip.status !== 'Optimal') {
+          notes.push(`HiGHS answered "${mip.status}": placed by the heuristic`);
+        }
+      }
+    }
+  } catch (e) {
+    notes.push(`${(e as Error).message}: placed by the heuristic, no LP bound`);
+  }
+
+  const names = workloads.map((w) => w.name);
+  const compare = options.compareWithScheduler ?? true;
+  const scheduler = compare ? scheduleLikeKube(instance) : undefined;
+  return {
+    name,
+    description: DESCRIPTIONS[name],
+    replicas: Object.fromEntries(names.map((n, i) => [n, replicas[i]!])),
+    feasible: total(packing) === 0,
+    shortfalls: shortfallsOf(instance, packing, names),
+    method: used,
+    optimal,
+    nodesUsed: packing.nodes.length,
+    ...(lpBound !== undefined ? { lpBound } : {}),
+    ...(scheduler ? { schedulerNodes: scheduler.nodes.length } : {}),
+    pools: pools.map((pool, p) => usageOf(instance, packing, pool, p)),
+    utilization: utilizationOf(instance, packing, pools.map((_, p) => p)),
+    placement: placementOf(packing, pools, names),
+    notes,
+  };
+}
+
+function utilizationOf(instance: PackingInstance, packing: Packing, poolIndexes: readonly number[]): ResourceUtilization[] {
+  return RESOURCES.map((resource, r) => {
+    const nodes = packing.nodes.filter((n) => poolIndexes.includes(n.pool));
+    const requested = nodes.reduce((s, n) => s + n.used[r]!, 0);
+    const allocatableUsed = nodes.reduce((s, n) => s + instance.bins[n.pool]!.capacity[r]!, 0);
+    const allocatableTotal = poolIndexes.reduce((s, p) => s + instance.bins[p]!.capacity[r]! * instance.bins[p]!.count, 0);
+    return { resource, requested, allocatableUsed, allocatableTotal, ofUsed: allocatableUsed > 0 ? requested / allocatableUsed : 0, ofTotal: allocatableTotal > 0 ? requested / allocatableTotal : 0 };
+  });
+}
+
+function usageOf(instance: PackingInstance, packing: Packing, pool: NodePool, p: number): PoolUsage {
+  return { pool: pool.name, nodesUsed: packing.nodes.filter((n) => n.pool === p).length, nodes: pool.count, utilization: utilizationOf(instance, packing, [p]) };
+}
+
+function placementOf(packing: Packing, pools: readonly NodePool[], names: readonly string[]): PlacedNode[] {
+  const next = pools.map(() => 0);
+  const placed = packing.nodes.map((n) => ({
+    pool: pools[n.pool]!.name,
+    poolIndex: n.pool,
+    index: next[n.pool]!++,
+    replicas: Object.fromEntries([...n.counts.entries()].sort((a, b) => a[0] - b[0]).map(([i, c]) => [names[i]!, c])),
+  }));
+  placed.sort((a, b) => a.poolIndex - b.poolIndex || a.index - b.index);
+  return placed.map(({ pool, index, replicas }) => ({ pool, index, replicas }));
+}

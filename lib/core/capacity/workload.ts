@@ -1,0 +1,144 @@
+import { checkInteger, isPlainObject } from '../checks';
+import { Problems } from '../errors';
+import { Container, PodSpec, Toleration } from '../k8s-types';
+import { parseQuantity } from '../quantity';
+import type { RenderedModelService } from '../service/render';
+
+/**
+ * What the capacity plan needs to know about one model: what a replica requests, where it
+ * may run, and how many replicas there can be.
+ */
+export interface CapacityWorkload {
+  /** The model's name, unique among the workloads of a plan. */
+  readonly name: string;
+  /** CPU a replica requests, in millicores (the pod's effective request). */
+  readonly cpuMillis: number;
+  /** Memory a replica requests, in bytes. */
+  readonly memoryBytes: number;
+  /** Whole GPUs (`nvidia.com/gpu`) a replica requests. */
+  readonly gpus: number;
+  /** Replicas at the least (without an autoscaler, the Deployment's replicas). */
+  readonly minReplicas: number;
+  /** Replicas at the most. */
+  readonly maxReplicas: number;
+  /** Extra pods a rolling update adds at `maxReplicas` (the Deployment's maxSurge, resolved). */
+  readonly surge: number;
+  /**
+   * Node labels a replica requires.
+   * @default - none
+   */
+  readonly nodeSelector?: Record<string, string>;
+  /**
+   * Taints a replica tolerates.
+   * @default - none
+   */
+  readonly tolerations?: Toleration[];
+  /**
+   * Replicas per node at most: 1 with required pod anti-affinity on `kubernetes.io/hostname`,
+   * `maxSkew` with a `DoNotSchedule` topology spread on it (with empty eligible nodes in the
+   * pool, a node can hold no more than `maxSkew`).
+   * @default - no limit
+   */
+  readonly maxPerNode?: number;
+}
+
+const HOSTNAME = 'kubernetes.io/hostname';
+
+type Amounts = { cpu: number; memory: number; gpus: number };
+const NONE: Amounts = { cpu: 0, memory: 0, gpus: 0 };
+
+function amountsOf(container: Container): Amounts {
+  const requests = container.resources?.requests ?? {};
+  const limits = container.resources?.limits ?? {};
+  // Kubernetes defaults a missing request to the limit; extended resources are set equal.
+  const read = (key: string) => parseQuantity(requests[key] ?? limits[key] ?? '0') ?? 0;
+  return { cpu: Math.round(read('cpu') * 1000), memory: read('memory'), gpus: read('nvidia.com/gpu') };
+}
+
+const plus = (a: Amounts, b: Amounts): Amounts => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory, gpus: a.gpus + b.gpus });
+const max = (a: Amounts, b: Amounts): Amounts => ({ cpu: Math.max(a.cpu, b.cpu), memory: Math.max(a.memory, b.memory), gpus: Math.max(a.gpus, b.gpus) });
+
+/**
+ * A pod's effective request, per resource: the larger of what the app containers (and sidecars)
+ * request together and what each init container needs while it runs (with the sidecars started
+ * before it), as the scheduler computes it.
+ */
+export function effectiveRequests(spec: PodSpec): Amounts {
+  let sidecars = NONE;
+  let init = NONE;
+  for (const c of spec.initContainers ?? []) {
+    const amounts = amountsOf(c);
+    if ((c as { restartPolicy?: string }).restartPolicy === 'Always') {
+      sidecars = plus(sidecars, amounts);
+      init = max(init, sidecars);
+    } else {
+      init = max(init, plus(sidecars, amounts));
+    }
+  }
+  const app = spec.containers.reduce((sum, c) => plus(sum, amountsOf(c)), sidecars);
+  return max(app, init);
+}
+
+/** Replicas per node allowed by required anti-affinity or a hard topology spread on the hostname. */
+function maxPerNodeOf(spec: PodSpec & { affinity?: { podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { topologyKey?: string }[] } } }): number | undefined {
+  const limits: number[] = [];
+  for (const t of spec.topologySpreadConstraints ?? []) {
+    if (t.topologyKey === HOSTNAME && t.whenUnsatisfiable === 'DoNotSchedule') limits.push(t.maxSkew);
+  }
+  for (const term of spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []) {
+    if (term.topologyKey === HOSTNAME) limits.push(1);
+  }
+  return limits.length ? Math.min(...limits) : undefined;
+}
+
+/** Surge pods of a rolling update at `replicas`: maxSurge as a number, or a percentage rounded up. */
+function surgeOf(strategy: { type?: string; rollingUpdate?: { maxSurge?: number | string } } | undefined, replicas: number): number {
+  if (strategy?.type === 'Recreate') return 0;
+  // Kubernetes' default maxSurge is 25%.
+  const maxSurge = strategy?.rollingUpdate?.maxSurge ?? '25%';
+  if (typeof maxSurge === 'number') return maxSurge;
+  const percent = /^(\d+)%$/.exec(maxSurge);
+  return percent ? Math.ceil((Number(percent[1]) * replicas) / 100) : Number(maxSurge);
+}
+
+/**
+ * The capacity workload of a rendered ModelService, read from its Deployment: the pod's
+ * effective requests (init containers included), GPUs, node selector, tolerations, hard
+ * spreading over nodes, and the surge of its rolling update at `replicas.max`.
+ * @param replicas the range of replicas, e.g. an autoscaler's; without it, the Deployment's `spec.replicas` for both
+ */
+export function capacityWorkloadOf(rendered: RenderedModelService, replicas?: { readonly min: number; readonly max: number }): CapacityWorkload {
+  const spec = rendered.deployment['spec'] as { replicas?: number; strategy?: { type?: string; rollingUpdate?: { maxSurge?: number | string } }; template: { spec: PodSpec } };
+  const pod = spec.template.spec;
+  const fixed = spec.replicas ?? 1;
+  const min = replicas?.min ?? fixed;
+  const maxReplicas = replicas?.max ?? fixed;
+  const requests = effectiveRequests(pod);
+  const maxPerNode = maxPerNodeOf(pod);
+  return {
+    name: rendered.name,
+    cpuMillis: requests.cpu,
+    memoryBytes: requests.memory,
+    gpus: requests.gpus,
+    minReplicas: min,
+    maxReplicas,
+    surge: surgeOf(spec.strategy, maxReplicas),
+    ...(pod.nodeSelector && Object.keys(pod.nodeSelector).length ? { nodeSelector: { ...pod.nodeSelector } } : {}),
+    ...(pod.tolerations?.length ? { tolerations: pod.tolerations.map((t) => ({ ...t })) } : {}),
+    ...(maxPerNode !== undefined ? { maxPerNode } : {}),
+  };
+}
+
+/** Records the problems of a workload's fields under `problems` (e.g. `problems.at('fraud')`). */
+export function validateWorkload(problems: Problems, w: CapacityWorkload): void {
+  if (typeof w.name !== 'string' || w.name === '') problems.add('name', w.name, 'expected the model\'s name');
+  if (!(Number.isInteger(w.cpuMillis) && w.cpuMillis >= 0)) problems.add('cpuMillis', w.cpuMillis, 'expected a whole number of millicores, 0 or more');
+  if (!(Number.isFinite(w.memoryBytes) && w.memoryBytes >= 0)) problems.add('memoryBytes', w.memoryBytes, 'expected a number of bytes, 0 or more');
+  checkInteger(problems, 'gpus', w.gpus ?? Number.NaN, 0);
+  checkInteger(problems, 'minReplicas', w.minReplicas ?? Number.NaN, 0);
+  checkInteger(problems, 'maxReplicas', w.maxReplicas ?? Number.NaN, Number.isInteger(w.minReplicas) ? Math.max(0, w.minReplicas) : 0);
+  checkInteger(problems, 'surge', w.surge ?? Number.NaN, 0);
+  checkInteger(problems, 'maxPerNode', w.maxPerNode, 1);
+  if (w.nodeSelector !== undefined && !isPlainObject(w.nodeSelector)) problems.add('nodeSelector', w.nodeSelector, 'expected a map of node labels');
+  if (w.tolerations !== undefined && !Array.isArray(w.tolerations)) problems.add('tolerations', w.tolerations, 'expected an array of tolerations');
+}
