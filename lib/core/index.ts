@@ -19,4 +19,3 @@ export * from './policy';
 export * from './quantity';
 export * from './runtime';
 export * from './service';
-export * from './cluster';
