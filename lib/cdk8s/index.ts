@@ -7,3 +7,5 @@ export * from './autoscaler';
 export * from './image-assets';
 export * from './model-service';
 export * from './report-files';
+export * from './scalable-workload';
+export * from './serving-cluster';

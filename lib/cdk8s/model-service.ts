@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { checkNoFixedReplicas } from '../core/autoscaling/autoscalable';
 import { AutoscalerOptions } from '../core/autoscaling/autoscaler-props';
 import { renderAutoscaler } from '../core/autoscaling/render-autoscaler';
+import { scalableModelService } from '../core/autoscaling/scalable-workload';
 import { ImageBuildContext } from '../core/build/context';
 import { Problems } from '../core/errors';
 import { KubeObject } from '../core/k8s-types';
@@ -81,9 +82,11 @@ export class ModelService extends Construct {
     if (this.scaler) problems.add('autoscale', options, 'expected one autoscale() per ModelService: it already has an autoscaler');
     checkNoFixedReplicas(this.fixedReplicas, problems);
     problems.throwIfAny();
-    const rendered = renderAutoscaler(this.rendered, options, problems.at('autoscale'));
+    const workload = scalableModelService(this.rendered);
+    // Checked here first, so problems name the prop as the user wrote it (`autoscale.…`).
+    renderAutoscaler(workload, options, problems.at('autoscale'));
     this.deployment.addJsonPatch(JsonPatch.remove('/spec/replicas'));
-    this.scaler = new Autoscaler(this, 'Autoscaler', rendered);
+    this.scaler = new Autoscaler(this, 'Autoscaler', { ...options, workload });
     return this.scaler;
   }
 

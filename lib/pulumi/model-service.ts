@@ -2,7 +2,8 @@ import type * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { checkNoFixedReplicas } from '../core/autoscaling/autoscalable';
 import type { AutoscalerOptions } from '../core/autoscaling/autoscaler-props';
-import { renderAutoscaler, type RenderedAutoscaler, type ScalableService } from '../core/autoscaling/render-autoscaler';
+import { renderAutoscaler, type RenderedAutoscaler } from '../core/autoscaling/render-autoscaler';
+import { scalableModelService } from '../core/autoscaling/scalable-workload';
 import type { ImageBuildContext } from '../core/build/context';
 import { Problems } from '../core/errors';
 import type { ModelServiceProps } from '../core/service/props';
@@ -164,9 +165,9 @@ export class ModelService extends pulumi.ComponentResource {
     this.podDisruptionBudget = child('PodDisruptionBudget');
     this.networkPolicy = child('NetworkPolicy');
     if (autoscaler) {
-      // A namespace from another resource is rendered into the autoscaler (KEDA's queries filter on it) once known.
-      const object = placedNamespace ? placedNamespace.apply((ns) => renderAutoscaler(inNamespace(rendered, ns), args.autoscale!, new Problems(name).at('autoscale')).autoscaler) : autoscaler.autoscaler;
-      this.autoscaler = new Autoscaler(childResourceName(name, 'autoscaler'), autoscaler, object, { parent: this });
+      // Validated with the service's props above; a namespace from another resource reaches it once known.
+      const workload = scalableModelService(rendered);
+      this.autoscaler = new Autoscaler(childResourceName(name, 'autoscaler'), { ...args.autoscale!, workload, ...(placedNamespace ? { namespace: placedNamespace } : {}) }, { parent: this });
     }
 
     const namespaceValue = placedNamespace ?? rendered.deployment.metadata.namespace;
@@ -216,9 +217,4 @@ function renderArgs(name: string, args: ModelServiceArgs): { rendered: RenderedM
   const autoscaler = renderAutoscaler(rendered, autoscale, problems.at('autoscale'));
   problems.throwIfAny();
   return { rendered, autoscaler };
-}
-
-/** The service as the autoscaler reads it, its Deployment in `namespace`. */
-function inNamespace(rendered: RenderedModelService, namespace: string): ScalableService {
-  return { ...rendered, deployment: { ...rendered.deployment, metadata: { ...rendered.deployment.metadata, namespace } } };
 }

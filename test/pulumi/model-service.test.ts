@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { ActivationSignal, Autoscaler, Duration, ModelService, Problems, renderAutoscaler, ScalingTarget, ValidationError } from '../../lib/pulumi';
+import { ActivationSignal, Autoscaler, Duration, formatAutoscalerReport, ModelService, Problems, renderAutoscaler, ScalingTarget, ValidationError } from '../../lib/pulumi';
 import { MINIMAL_PROPS, render } from '../support/fixtures';
 import { childName, containersOf, kubernetesType, withServerImage } from './support/expected';
 import { DOCKER_BUILD_IMAGE, mockDigest, rejectionOf, startMocks, valueOf } from './support/mocks';
@@ -298,7 +298,8 @@ describe('autoscale', () => {
     expect(mocks.byName('fraud-autoscaler-horizontalpodautoscaler').inputs).toEqual(expected.autoscaler);
     expect(service.autoscaler).toBeInstanceOf(Autoscaler);
     expect(service.autoscaler!.report).toEqual(expected.report);
-    expect(service.autoscaler!.reportMarkdown).toContain('ts_queue_latency_microseconds');
+    expect(await valueOf(service.autoscaler!.reportMarkdown)).toContain('ts_queue_latency_microseconds');
+    expect(mocks.outputsOf('fraud-autoscaler')).toEqual({ reportMarkdown: formatAutoscalerReport(expected.report) });
 
     const { replicas, ...spec } = rendered.deployment['spec'] as Record<string, unknown>;
     expect(replicas).toBe(2);

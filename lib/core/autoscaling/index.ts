@@ -115,6 +115,8 @@ export {
   type SimulatedMetric,
 } from './load-model';
 export { simulateAutoscaling, type SimulationOptions, type SimulationResult, type SimulationStep, type TracePoint } from './simulate';
+export { oracleAutoscaling, type OracleNeed, type OracleOptions, type OracleResult } from './oracle';
+export { renderSimulationSvg, type SimulationPlotOptions } from './plot';
 export {
   ActivationSignal,
   AutoscalerEngine,
@@ -175,6 +177,21 @@ export {
   targetQuantity,
   type AutoscalerRenderContext,
   type RenderedAutoscaler,
-  type ScalableService,
 } from './render-autoscaler';
+export {
+  ScalableWorkload,
+  deploymentPodNames,
+  scalableModelService,
+  statefulSetPodNames,
+  workloadInNamespace,
+  type AutoscalerProps,
+  type IScalableWorkload,
+  type ScalableWorkloadHints,
+  type ScalableWorkloadOptions,
+  type ScaleTargetRef,
+  type ScalingBudget,
+  type WorkloadContainer,
+  type WorkloadMetricsOptions,
+  type WorkloadStartupOptions,
+} from './scalable-workload';
 export { checkNoFixedReplicas } from './autoscalable';

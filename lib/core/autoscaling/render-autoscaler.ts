@@ -7,8 +7,7 @@
 import { Duration } from '../duration';
 import { Problems } from '../errors';
 import type { KubeObject } from '../k8s-types';
-import type { RuntimeProfile } from '../runtime/contract';
-import type { StartupBudget } from '../service/budget';
+import type { RenderedModelService } from '../service/render';
 import {
   ActivationSignal,
   AutoscalerEngine,
@@ -22,29 +21,18 @@ import {
 } from './autoscaler-props';
 import { formatSeconds, type AutoscalerReport, type BehaviorReport, type SignalReport, type SimulationInputs, type ThresholdReport } from './autoscaler-report';
 import type { HpaBehavior } from './scaling-rules';
-import { DEFAULT_DOWNSCALE_STABILIZATION_WINDOW_SECONDS, MAX_PERIOD_SECONDS, MAX_STABILIZATION_WINDOW_SECONDS, type ScalingPolicy } from './scaling-rules';
+import { DEFAULT_DOWNSCALE_STABILIZATION_WINDOW_SECONDS, DEFAULT_SCALE_UP_STABILIZATION_WINDOW_SECONDS, MAX_PERIOD_SECONDS, MAX_STABILIZATION_WINDOW_SECONDS, type ScalingPolicy } from './scaling-rules';
 import { serverModel, type LatencyObjective, type SimulatedMetric } from './load-model';
 import { adapterRule, adapterRulesYaml, GPU_RECIPE, kedaQuery, runtimeSignals, type MetricRecipe, type PrometheusAdapterRule } from './runtime-signals';
 import { ScalingTarget, ScalingTargetKind, type LatencySloOptions } from './scaling-target';
+import { hintsOf, isRenderedModelService, scalableModelService, type IScalableWorkload } from './scalable-workload';
 import { latencyFloorSeconds, MAX_SIZED_REPLICAS, replicasForObjective, SIZED_REPLICA_FLOOR, sizeForLatencySlo, type SloSizing } from './slo-sizing';
-
-/** What the autoscaler needs of the scaled service; a `RenderedModelService` is one. */
-export interface ScalableService {
-  /** The service name. */
-  readonly name: string;
-  /** The workload whose replicas the autoscaler owns (its `apiVersion`, `kind`, name, namespace, labels and pod template are read). */
-  readonly deployment: KubeObject;
-  /** The startup budget: the model load time ties the scale-up window, the cold start the scale-down window and scale to zero. */
-  readonly budget: Pick<StartupBudget, 'modelLoadSeconds' | 'podReadySeconds' | 'imagePullSeconds' | 'downloadSeconds'>;
-  /** The runtime's metrics endpoint and scaling signal. */
-  readonly profile: Pick<RuntimeProfile, 'metrics' | 'scalingSignal'>;
-}
 
 /** Where the autoscaler is rendered. */
 export interface AutoscalerRenderContext {
   /**
    * Name of the HorizontalPodAutoscaler or ScaledObject.
-   * @default - the service's name
+   * @default - the workload's name
    */
   readonly name?: string;
 }
@@ -144,16 +132,14 @@ function checkActivation(problems: Problems, activation: unknown): void {
   }
 }
 
-/** The per-pod pod-template GPU count, from the Deployment's containers' limits. */
-function requestsGpus(deployment: KubeObject): boolean {
-  const spec = deployment['spec'] as { template?: { spec?: { containers?: { resources?: { limits?: Record<string, string> } }[] } } } | undefined;
-  return (spec?.template?.spec?.containers ?? []).some((c) => Object.keys(c.resources?.limits ?? {}).some((r) => r === 'nvidia.com/gpu' || r.startsWith('nvidia.com/mig-')));
+/** Whether a container of the pods has a GPU (or a MIG slice). */
+function requestsGpus(workload: IScalableWorkload): boolean {
+  return workload.containers.some((c) => Object.keys(c.limits ?? {}).some((r) => r === 'nvidia.com/gpu' || r.startsWith('nvidia.com/mig-')));
 }
 
-/** The runtime name for messages, from the Deployment's `modelship.dev/runtime` label. */
-function runtimeName(service: ScalableService): string {
-  const kind = service.deployment.metadata.labels?.['modelship.dev/runtime'];
-  return kind ? `the ${kind} runtime` : 'the runtime';
+/** The containers without a request for `resource`: the HPA fails to compute utilization for their pods. */
+function withoutRequest(workload: IScalableWorkload, resource: 'cpu' | 'memory'): string[] {
+  return workload.containers.filter((c) => c.requests?.[resource] === undefined).map((c) => c.name);
 }
 
 interface Signal {
@@ -164,25 +150,25 @@ interface Signal {
 }
 
 /** The recipe of the runtime's queue signal, recording a problem (about `given` at `prop`) when the runtime has none. */
-function queueRecipe(problems: Problems, prop: string, given: unknown, service: ScalableService): MetricRecipe | undefined {
-  const signal = service.profile.scalingSignal;
-  if (!signal) {
-    problems.add(prop, given, `expected a signal ${runtimeName(service)} exposes: it declares no scaling metric (for Runtime.custom set scalingMetric and metricsPath), so there is no queue to scale on`);
+function queueRecipe(problems: Problems, prop: string, given: unknown, workload: IScalableWorkload): MetricRecipe | undefined {
+  const metric = workload.scalingMetric;
+  if (!metric) {
+    problems.add(prop, given, `expected a signal ${workload.description} exposes: it declares no scaling metric (${hintsOf(workload).scalingMetric}), so there is no queue to scale on`);
     return undefined;
   }
-  if (!service.profile.metrics) {
-    problems.add(prop, given, `expected a metrics endpoint: ${runtimeName(service)} declares the scaling metric ${signal.metric} but no metrics path, so Prometheus cannot scrape it (for Runtime.custom set metricsPath)`);
+  if (!workload.metrics) {
+    problems.add(prop, given, `expected a metrics endpoint: ${workload.description} declares the scaling metric ${metric} but no metrics path, so Prometheus cannot scrape it (${hintsOf(workload).metricsPath})`);
     return undefined;
   }
-  return runtimeSignals(signal.metric).queue;
+  return runtimeSignals(metric).queue;
 }
 
 /** The recipe of the runtime's request counter, recording a problem (about `given` at `prop`) when the runtime has none. */
-function requestsRecipe(problems: Problems, prop: string, given: unknown, service: ScalableService): MetricRecipe | undefined {
-  const signal = service.profile.scalingSignal;
-  const recipe = signal ? runtimeSignals(signal.metric).requests : undefined;
-  if (!recipe || !service.profile.metrics) {
-    problems.add(prop, given, `expected a request counter ${runtimeName(service)} exposes: it has none modelship knows; scale on ScalingTarget.runtimeQueue() (its scalingMetric) or ScalingTarget.cpuUtilization() instead`);
+function requestsRecipe(problems: Problems, prop: string, given: unknown, workload: IScalableWorkload): MetricRecipe | undefined {
+  const metric = workload.scalingMetric;
+  const recipe = metric ? runtimeSignals(metric).requests : undefined;
+  if (!recipe || !workload.metrics) {
+    problems.add(prop, given, `expected a request counter ${workload.description} exposes: it has none modelship knows; scale on ScalingTarget.runtimeQueue() (its scalingMetric) or ScalingTarget.cpuUtilization() instead`);
     return undefined;
   }
   return recipe;
@@ -235,23 +221,44 @@ function checkSlo(problems: Problems, slo: LatencySloOptions | undefined): { obj
  * one ConfigMap owned by its installation.
  *
  * Defaults tied to the startup budget:
- * - scale-up window = `modelLoadSeconds` (at most 3600 s): a scale-up must be recommended for as
- *   long as a new pod takes to load before it happens, so the backlog built while new pods load
- *   is not answered with more pods (they are not double-counted);
+ * - scale-up window = 0 s, Kubernetes' own (deliberately not tied to the budget): pods still
+ *   loading count as serving nothing when the controller scales up, so they are not double-counted
+ *   without a window, and any window only delays capacity by up to its length. Measured by
+ *   `npm run bench` (bench/results/autoscaling.md): a window of the model load time raised the time
+ *   in violation of an SLO-sized autoscaler on every trace with any (1.4× to over 50×), for a few
+ *   per cent fewer replica-seconds;
  * - scale-down window = max(300 s, `podReadySeconds`) (at most 3600 s): capacity is not removed
  *   for a dip shorter than it would take to bring it back;
  * - with scale to zero, KEDA's `cooldownPeriod` = `idleAfter` (default `podReadySeconds`) and
  *   `initialCooldownPeriod` = `podReadySeconds`, so the first pods are not removed while they load.
  *
+ * The workload is an {@link IScalableWorkload} (a Deployment or StatefulSet described with
+ * `ScalableWorkload`, or your own); a RenderedModelService is taken as is (through
+ * `scalableModelService`). A workload with a `validate` method is checked first, its problems
+ * under `workload`.
+ *
  * Records every problem of the options in `problems` (prop paths relative to it); when there is
  * any, throws a `ValidationError` listing all problems recorded so far, the caller's included.
  */
-export function renderAutoscaler(service: ScalableService, options: AutoscalerOptions, problems: Problems, ctx: AutoscalerRenderContext = {}): RenderedAutoscaler {
+export function renderAutoscaler(
+  workload: IScalableWorkload | RenderedModelService,
+  options: AutoscalerOptions,
+  problems: Problems,
+  ctx: AutoscalerRenderContext = {},
+): RenderedAutoscaler {
+  const service = isRenderedModelService(workload) ? scalableModelService(workload) : workload;
   if (typeof options !== 'object' || options === null) {
     problems.add('options', options, 'expected AutoscalerOptions with at least a target');
     problems.throwIfAny();
   }
+  if (typeof service !== 'object' || service === null) {
+    problems.add('workload', service, 'expected an IScalableWorkload, e.g. ScalableWorkload.deployment({...})');
+    problems.throwIfAny();
+  }
   const before = problems.all.length;
+  service.validate?.(problems.at('workload'));
+  // Nothing of a workload described wrongly can be read safely.
+  if (problems.all.length > before) problems.throwIfAny();
   const { target } = options;
   const scaleToZero = options.scaleToZero;
   if (options.engine !== undefined && !Object.values(AutoscalerEngine).includes(options.engine)) {
@@ -320,13 +327,17 @@ export function renderAutoscaler(service: ScalableService, options: AutoscalerOp
         if (!(Number.isInteger(target.value) && target.value! >= 1 && target.value! <= 2 ** 31 - 1)) {
           problems.add('target', target, `expected a ${resource} utilization target: an integer percentage of the pods' ${resource} request of at least 1`);
         }
+        const missing = withoutRequest(service, resource);
+        if (missing.length > 0) {
+          problems.add('target', target, `expected every container of the pods to request ${resource}: utilization is a percentage of the request, and the HPA computes none for pods with a container without one (${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} none)`);
+        }
         signal = { resource };
         value = target.value;
         break;
       }
       case ScalingTargetKind.GPU_UTILIZATION:
         if (!(isFiniteNumber(target.value) && target.value > 0 && target.value <= 100)) problems.add('target', target, 'expected a GPU utilization target: a percentage greater than 0 and at most 100');
-        if (!requestsGpus(service.deployment)) problems.add('target', target, 'expected pods with GPUs: the pods request none, so the DCGM exporter reports no utilization for them (set accelerator)');
+        if (!requestsGpus(service)) problems.add('target', target, `expected pods with GPUs: the pods request none, so the DCGM exporter reports no utilization for them (${hintsOf(service).gpus})`);
         signal = { recipe: GPU_RECIPE };
         value = target.value;
         break;
@@ -334,7 +345,7 @@ export function renderAutoscaler(service: ScalableService, options: AutoscalerOp
         if (target.value !== undefined && !(isFiniteNumber(target.value) && target.value >= 0.001)) problems.add('target', target, 'expected a per-pod target of at least 0.001');
         const recipe = queueRecipe(problems, 'target', target, service);
         signal = recipe && { recipe };
-        value = target.value ?? (service.profile.scalingSignal && runtimeSignals(service.profile.scalingSignal.metric).defaultQueueTarget);
+        value = target.value ?? (service.scalingMetric ? runtimeSignals(service.scalingMetric).defaultQueueTarget : undefined);
         break;
       }
       case ScalingTargetKind.REQUESTS_PER_SECOND: {
@@ -436,11 +447,14 @@ function policiesOf(rates: ScalingRate[] | undefined, defaults: readonly Scaling
   return rates ? rates.map((r) => ({ type: r.type, value: r.value, periodSeconds: r.period.toSeconds() })) : defaults.map((p) => ({ ...p }));
 }
 
-function behaviorOf(service: ScalableService, options: AutoscalerOptions): { behavior: HpaBehavior; up: BehaviorReport; down: BehaviorReport } {
-  const { modelLoadSeconds, podReadySeconds } = service.budget;
+function behaviorOf(service: IScalableWorkload, options: AutoscalerOptions): { behavior: HpaBehavior; up: BehaviorReport; down: BehaviorReport } {
+  const { podReadySeconds } = service.budget;
   const upGiven = options.scaleUp?.stabilizationWindow;
   const downGiven = options.scaleDown?.stabilizationWindow;
-  const upWindow = upGiven?.toSeconds() ?? Math.min(MAX_STABILIZATION_WINDOW_SECONDS, modelLoadSeconds);
+  // Scale-up: Kubernetes' 0 s, not the model load time. Loading pods already count as serving
+  // nothing when the controller scales up, so a window prevents no double-counting and only delays
+  // capacity: bench/autoscaling.ts measured a load-time window at 1.4× to over 50× the time in violation.
+  const upWindow = upGiven?.toSeconds() ?? DEFAULT_SCALE_UP_STABILIZATION_WINDOW_SECONDS;
   const downWindow = downGiven?.toSeconds() ?? Math.min(MAX_STABILIZATION_WINDOW_SECONDS, Math.max(DEFAULT_DOWNSCALE_STABILIZATION_WINDOW_SECONDS, podReadySeconds));
   const up: BehaviorReport = {
     stabilizationWindowSeconds: upWindow,
@@ -450,10 +464,8 @@ function behaviorOf(service: ScalableService, options: AutoscalerOptions): { beh
       { type: 'Percent', value: 100, periodSeconds: 15 },
     ]),
     rule: upGiven
-      ? upWindow < modelLoadSeconds
-        ? `given; shorter than the model load time (${modelLoadSeconds} s), so pods may be added again for the backlog that builds while earlier ones still load`
-        : 'given'
-      : `the model load time (${modelLoadSeconds} s${modelLoadSeconds > MAX_STABILIZATION_WINDOW_SECONDS ? `, capped at ${MAX_STABILIZATION_WINDOW_SECONDS} s` : ''}): a scale-up must be recommended for as long as a new pod takes to load, so loading pods are not double-counted`,
+      ? 'given'
+      : 'Kubernetes\' default (0 s): pods still loading count as serving nothing when the controller scales up, so none are double-counted, and a window would only delay capacity (measured: bench/results/autoscaling.md)',
   };
   const down: BehaviorReport = {
     stabilizationWindowSeconds: downWindow,
@@ -467,10 +479,10 @@ function behaviorOf(service: ScalableService, options: AutoscalerOptions): { beh
   return { behavior: { scaleUp: rules(up), scaleDown: rules(down) }, up, down };
 }
 
-function describeRecipe(recipe: MetricRecipe, service: ScalableService): string {
+function describeRecipe(recipe: MetricRecipe, service: IScalableWorkload): string {
   if (recipe === GPU_RECIPE) return 'GPU utilization per pod (DCGM exporter)';
-  const series = recipe.signal === 'rps' ? recipe.series : service.profile.scalingSignal?.metric;
-  return `${recipe.unit} per pod, from ${runtimeName(service)}'s ${series}`;
+  const series = recipe.signal === 'rps' ? recipe.series : service.scalingMetric;
+  return `${recipe.unit} per pod, from ${service.description}'s ${series}`;
 }
 
 /** One Prometheus-backed metric to emit: the primary signal or the queue guard. */
@@ -481,13 +493,12 @@ interface Emitted {
   readonly roundUp: boolean;
 }
 
-function build(service: ScalableService, options: AutoscalerOptions, ctx: AutoscalerRenderContext, r: Resolved): RenderedAutoscaler {
-  const name = ctx.name ?? service.name;
-  const deploymentName = service.deployment.metadata.name;
-  const namespace = service.deployment.metadata.namespace;
-  const labels = service.deployment.metadata.labels;
+function build(service: IScalableWorkload, options: AutoscalerOptions, ctx: AutoscalerRenderContext, r: Resolved): RenderedAutoscaler {
+  const ref = service.scaleTargetRef;
+  const name = ctx.name ?? ref.name;
+  const { namespace, labels } = service;
   const metadata = { name, ...(namespace ? { namespace } : {}), ...(labels ? { labels: { ...labels } } : {}) };
-  const scaleTargetRef = { apiVersion: service.deployment.apiVersion, kind: service.deployment.kind, name: deploymentName };
+  const scaleTargetRef = { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name };
   const { behavior, up, down } = behaviorOf(service, options);
   const keda = r.engine === AutoscalerEngine.KEDA;
   const target = String(r.target);
@@ -524,7 +535,7 @@ function build(service: ScalableService, options: AutoscalerOptions, ctx: Autosc
     const threshold: ThresholdReport = { type: 'AverageValue', value: milli(value, roundUp) / 1000, unit: `${recipe.unit} per pod` };
     const description = describeRecipe(recipe, service);
     if (keda) {
-      const query = kedaQuery(recipe, deploymentName, namespace);
+      const query = kedaQuery(recipe, ref.name, namespace, service.podNamePattern);
       entries.push({
         spec: { type: 'prometheus', metricType: 'AverageValue', metadata: { serverAddress: r.prometheusUrl, query, threshold: decimal(value, roundUp) } },
         signal: { target, description, metric: 'prometheus', source: 'KEDA\'s Prometheus scaler (External metric, total ÷ replicas)', derivation: recipe.derivation, query },
@@ -541,7 +552,7 @@ function build(service: ScalableService, options: AutoscalerOptions, ctx: Autosc
       add(recipe === GPU_RECIPE ? dcgm : scraped, 'prometheus-adapter serving the custom metrics API (custom.metrics.k8s.io), with the rules below');
     }
   }
-  if (keda && emitted.length > 0 && !namespace) notes.push(`The query matches pods named ${deploymentName}-… in every namespace: give the service a namespace to confine it.`);
+  if (keda && emitted.length > 0 && !namespace) notes.push(`The query matches pods named ${ref.name}-… in every namespace: give the workload a namespace to confine it.`);
 
   let autoscaler: KubeObject;
   if (!keda) {
@@ -615,7 +626,7 @@ function build(service: ScalableService, options: AutoscalerOptions, ctx: Autosc
   const [primary, guardEntry] = entries;
   const report: AutoscalerReport = {
     name,
-    workload: `${service.deployment.kind}/${deploymentName}`,
+    workload: `${ref.kind}/${ref.name}`,
     engine: r.engine,
     signal: primary!.signal,
     threshold: primary!.threshold,

@@ -18,6 +18,7 @@
  * @module
  */
 import type { PodSignal } from './load-model';
+import { deploymentPodNames } from './scalable-workload';
 
 /** How a series becomes a per-pod value. */
 export interface MetricRecipe {
@@ -185,13 +186,14 @@ export function adapterRule(recipe: MetricRecipe): PrometheusAdapterRule {
 }
 
 /**
- * The PromQL KEDA runs: the total of the per-pod value over the service's pods (KEDA divides it
+ * The PromQL KEDA runs: the total of the per-pod value over the workload's pods (KEDA divides it
  * by the replica count for an `AverageValue` target). Pods are matched by name
- * (`<deployment>-<hash>-<suffix>`) and, when known, namespace.
+ * (`podNamePattern`, by default a Deployment's `<deployment>-<hash>-<suffix>`) and, when known,
+ * namespace.
  */
-export function kedaQuery(recipe: MetricRecipe, deployment: string, namespace: string | undefined): string {
+export function kedaQuery(recipe: MetricRecipe, deployment: string, namespace: string | undefined, podNamePattern = deploymentPodNames(deployment)): string {
   const labels = recipe === GPU_RECIPE ? DCGM_POD_LABELS : { namespace: 'namespace', pod: 'pod' };
-  const matchers = [...(namespace === undefined ? [] : [`${labels.namespace}="${namespace}"`]), `${labels.pod}=~"${deployment}-[a-z0-9]+-[a-z0-9]+"`];
+  const matchers = [...(namespace === undefined ? [] : [`${labels.namespace}="${namespace}"`]), `${labels.pod}=~"${podNamePattern}"`];
   const selected = `${recipe.series}{${matchers.join(',')}}`;
   if (recipe === GPU_RECIPE) return `sum(avg by (${labels.namespace}, ${labels.pod}) (${selected}))`;
   const inner = recipe.aggregation === 'rate' ? `rate(${selected}[1m])` : selected;

@@ -44,17 +44,17 @@ describe('triggers per target kind', () => {
   test('cpu and memory: KEDA\'s resource scalers', () => {
     const svc = service('torchserve', { namespace: 'ml' });
     const cpu = autoscale(svc, { ...keda, target: ScalingTarget.cpuUtilization(70) });
-    expect(cpu.objects).toEqual([scaledObject('torchserve', { up: 120, down: 735 }, [{ type: 'cpu', metricType: 'Utilization', metadata: { value: '70' } }])]);
+    expect(cpu.objects).toEqual([scaledObject('torchserve', { up: 0, down: 735 }, [{ type: 'cpu', metricType: 'Utilization', metadata: { value: '70' } }])]);
     const memory = autoscale(svc, { ...keda, target: ScalingTarget.memoryUtilization(80) });
-    expect(memory.objects).toEqual([scaledObject('torchserve', { up: 120, down: 735 }, [{ type: 'memory', metricType: 'Utilization', metadata: { value: '80' } }])]);
+    expect(memory.objects).toEqual([scaledObject('torchserve', { up: 0, down: 735 }, [{ type: 'memory', metricType: 'Utilization', metadata: { value: '80' } }])]);
     expectValid([...cpu.objects, ...memory.objects]);
   });
 
   test.each([
-    ['torchserve', { up: 120, down: 735 }, `sum(rate(ts_queue_latency_microseconds{namespace="ml",${POD}}[1m])) / 1000000`, '1'],
-    ['triton', { up: 180, down: 795 }, `sum(rate(nv_inference_queue_duration_us{namespace="ml",${POD}}[1m])) / 1000000`, '1'],
-    ['tfserving', { up: 120, down: 735 }, `sum(rate(:tensorflow:serving:request_latency_sum{namespace="ml",${POD}}[1m])) / 1000000`, '4'],
-    ['vllm', { up: 600, down: 1215 }, `sum(vllm:num_requests_waiting{namespace="ml",${POD}})`, '1'],
+    ['torchserve', { up: 0, down: 735 }, `sum(rate(ts_queue_latency_microseconds{namespace="ml",${POD}}[1m])) / 1000000`, '1'],
+    ['triton', { up: 0, down: 795 }, `sum(rate(nv_inference_queue_duration_us{namespace="ml",${POD}}[1m])) / 1000000`, '1'],
+    ['tfserving', { up: 0, down: 735 }, `sum(rate(:tensorflow:serving:request_latency_sum{namespace="ml",${POD}}[1m])) / 1000000`, '4'],
+    ['vllm', { up: 0, down: 1215 }, `sum(vllm:num_requests_waiting{namespace="ml",${POD}})`, '1'],
   ] as const)('the %s queue: a Prometheus trigger on the total over the service\'s pods', (kind, windows, query, threshold) => {
     const r = autoscale(service(kind, { namespace: 'ml' }), { ...keda, target: ScalingTarget.runtimeQueue() });
     expect(r.objects).toEqual([scaledObject(kind, windows, [prometheus(query, threshold)])]);
@@ -66,10 +66,10 @@ describe('triggers per target kind', () => {
   test('requests per second and GPU utilization', () => {
     const svc = service('vllm', { namespace: 'ml' });
     const rps = autoscale(svc, { ...keda, target: ScalingTarget.requestsPerSecond(2.5) });
-    expect(rps.objects).toEqual([scaledObject('vllm', { up: 600, down: 1215 }, [prometheus(`sum(rate(vllm:request_success_total{namespace="ml",${POD}}[1m]))`, '2.5')])]);
+    expect(rps.objects).toEqual([scaledObject('vllm', { up: 0, down: 1215 }, [prometheus(`sum(rate(vllm:request_success_total{namespace="ml",${POD}}[1m]))`, '2.5')])]);
     const gpu = autoscale(svc, { ...keda, target: ScalingTarget.gpuUtilization(75) });
     expect(gpu.objects).toEqual([
-      scaledObject('vllm', { up: 600, down: 1215 }, [
+      scaledObject('vllm', { up: 0, down: 1215 }, [
         prometheus('sum(avg by (exported_namespace, exported_pod) (DCGM_FI_DEV_GPU_UTIL{exported_namespace="ml",exported_pod=~"fraud-[a-z0-9]+-[a-z0-9]+"}))', '75'),
       ]),
     ]);
@@ -80,7 +80,7 @@ describe('triggers per target kind', () => {
     const r = autoscale(service('triton'), { ...keda, target: ScalingTarget.runtimeQueue(2), prometheusUrl: 'https://prom.example.com/api' });
     const trigger = (r.objects[0]!['spec'] as { triggers: { metadata: Record<string, string> }[] }).triggers[0]!;
     expect(trigger.metadata).toEqual({ serverAddress: 'https://prom.example.com/api', query: `sum(rate(nv_inference_queue_duration_us{${POD}}[1m])) / 1000000`, threshold: '2' });
-    expect(r.report.notes).toContain('The query matches pods named fraud-… in every namespace: give the service a namespace to confine it.');
+    expect(r.report.notes).toContain('The query matches pods named fraud-… in every namespace: give the workload a namespace to confine it.');
     expectValid(r.objects);
   });
 });
@@ -89,7 +89,7 @@ test('a latency SLO with the queue guard: two Prometheus triggers, the guard\'s 
   const target = ScalingTarget.latencySlo({ p99: Duration.millis(100), peakRps: 400, serviceTime: Duration.millis(20), queueGuard: true });
   const r = autoscale(service('torchserve', { namespace: 'ml' }), { target, engine: AutoscalerEngine.KEDA });
   expect(r.objects).toEqual([
-    scaledObject('torchserve', { up: 120, down: 735 }, [
+    scaledObject('torchserve', { up: 0, down: 735 }, [
       prometheus(`sum(rate(ts_inference_requests_total{namespace="ml",${POD}}[1m]))`, '16.063'),
       prometheus(`sum(rate(ts_queue_latency_microseconds{namespace="ml",${POD}}[1m])) / 1000000`, '0.187'),
     ]),
@@ -113,7 +113,7 @@ describe('scale to zero (KEDA implied)', () => {
     expect(r.objects).toEqual([
       scaledObject(
         'torchserve',
-        { up: 120, down: 735 },
+        { up: 0, down: 735 },
         [
           prometheus(`sum(rate(ts_queue_latency_microseconds{namespace="ml",${POD}}[1m])) / 1000000`, '1'),
           {
