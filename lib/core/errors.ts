@@ -72,6 +72,11 @@ export class Problems {
     return new Problems(this.construct, this.join(prop), this.list);
   }
 
+  /** A collector for another construct's props sharing this one's list, for checks that span constructs (a cluster and its models). */
+  public of(construct: string): Problems {
+    return new Problems(construct, '', this.list);
+  }
+
   /** Records a problem with the prop `prop` (relative to this collector). */
   public add(prop: string, given: unknown, allowed: string): void {
     this.list.push({ construct: this.construct, prop: this.join(prop), given: describeValue(given), allowed });

@@ -65,6 +65,11 @@ export class InferenceClients {
   public static podsWithLabels(labels: Record<string, string>): InferenceClients {
     return new InferenceClients([{ podSelector: { matchLabels: { ...labels } } }]);
   }
+  /** Every client that any of `clients` admits (so any client when one of them is `any()`). */
+  public static anyOf(...clients: InferenceClients[]): InferenceClients {
+    if (clients.some((c) => c.peers === undefined)) return InferenceClients.any();
+    return new InferenceClients(clients.flatMap((c) => c.peers!));
+  }
   private constructor(public readonly peers: readonly Record<string, unknown>[] | undefined) {}
 }
 

@@ -1,0 +1,55 @@
+import type { CapacityWorkload } from '../capacity/workload';
+import { Problems } from '../errors';
+import { KubeObject, Labels } from '../k8s-types';
+import { parseQuantity } from '../quantity';
+import { ClusterQuota } from './quota';
+
+/** The quota resources modelship sizes, with how one replica of a workload counts against each. */
+const RESOURCES = [
+  { prop: 'cpu', resource: 'requests.cpu', unit: 'CPU', each: (w: CapacityWorkload) => w.cpuMillis / 1000 },
+  { prop: 'memory', resource: 'requests.memory', unit: 'memory', each: (w: CapacityWorkload) => w.memoryBytes },
+  { prop: 'gpus', resource: 'requests.nvidia.com/gpu', unit: 'nvidia.com/gpu', each: (w: CapacityWorkload) => w.gpus },
+  { prop: 'pods', resource: 'pods', unit: 'pods', each: () => 1 },
+] as const;
+
+/** A quantity for a quota: whole cores or millicores for CPU, Gi or Mi for memory, a count otherwise. */
+function formatAmount(resource: string, amount: number): string {
+  if (resource === 'requests.cpu') {
+    const milli = Math.ceil(Math.round(amount * 1e6) / 1e3);
+    return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
+  }
+  if (resource === 'requests.memory') {
+    const mi = Math.ceil(amount / 2 ** 20);
+    return mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}Mi`;
+  }
+  return String(Math.round(amount));
+}
+
+/**
+ * The namespace's ResourceQuota: computed from the models (each at its most replicas plus its
+ * rollout surge, as the capacity plan's `surge` scenario counts them), or the given limits, each
+ * checked against that need; `undefined` with `ClusterQuota.none()`. A limit below the need is a
+ * problem naming the resource and every model's share of it. GPU slices (MIG) and
+ * ephemeral storage are not part of the quota.
+ */
+export function renderResourceQuota(quota: ClusterQuota, namespace: string, labels: Labels, workloads: readonly CapacityWorkload[], problems: Problems): KubeObject | undefined {
+  if (quota.kind === 'none') return undefined;
+  const hard: Record<string, string> = {};
+  for (const { prop, resource, unit, each } of RESOURCES) {
+    const parts = workloads.map((w) => ({ name: w.name, pods: w.maxReplicas + w.surge, each: each(w) })).filter((p) => p.each > 0 && p.pods > 0);
+    const total = parts.reduce((sum, p) => sum + p.pods * p.each, 0);
+    if (quota.kind === 'models') {
+      if (total > 0 || resource !== 'requests.nvidia.com/gpu') hard[resource] = formatAmount(resource, total);
+      continue;
+    }
+    const value = quota.limits?.[prop];
+    if (value === undefined) continue;
+    hard[resource] = String(value);
+    const amount = typeof value === 'number' ? value : parseQuantity(value);
+    if (amount !== undefined && amount < total - 1e-9) {
+      const shares = parts.map((p) => `${p.name} ${p.pods} × ${formatAmount(resource, p.each)}`).join(', ');
+      problems.at('quota').add(prop, value, `expected at least ${formatAmount(resource, total)}: the ${unit} the models request at maxReplicas + maxSurge (${shares})`);
+    }
+  }
+  return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'models', namespace, labels }, spec: { hard } };
+}
