@@ -19,3 +19,4 @@ export * from './policy';
 export * from './quantity';
 export * from './runtime';
 export * from './service';
+export * from './cluster';
