@@ -56,6 +56,8 @@ export const MAX_PERIOD_SECONDS = 1800;
 export const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
 /** Default controller downscale stabilization window (`--horizontal-pod-autoscaler-downscale-stabilization`, `config/v1alpha1/defaults.go`). */
 export const DEFAULT_DOWNSCALE_STABILIZATION_WINDOW_SECONDS = 300;
+/** Default scale-up stabilization window (`defaults.go`): none, a scale-up happens at the sync that recommends it. */
+export const DEFAULT_SCALE_UP_STABILIZATION_WINDOW_SECONDS = 0;
 /** Default controller sync period (`--horizontal-pod-autoscaler-sync-period`, `config/v1alpha1/defaults.go`). */
 export const DEFAULT_SYNC_PERIOD_SECONDS = 15;
 /** `DefaultCPUUtilization` (`pkg/apis/autoscaling`): the target of the metric an HPA without metrics gets. */
@@ -63,7 +65,7 @@ export const DEFAULT_CPU_UTILIZATION = 80;
 
 /** Default scale-up rules (`defaults.go`): no window, `Max` of 4 pods or 100 % per 15 s. */
 export const DEFAULT_SCALE_UP_RULES: ScalingRules = {
-  stabilizationWindowSeconds: 0,
+  stabilizationWindowSeconds: DEFAULT_SCALE_UP_STABILIZATION_WINDOW_SECONDS,
   selectPolicy: 'Max',
   policies: [
     { type: 'Pods', value: 4, periodSeconds: 15 },

@@ -16,8 +16,9 @@ export const DEFAULT_IMAGE_PULL_TIME = Duration.minutes(5);
 /**
  * Every timeout derived from the one startup budget. The startup probe must let the model
  * load; the rollout deadline must also let the image pull and the artifact download; an
- * IaC tool's await timeout (Pulumi) and an autoscaler's scale-up stabilization use the same
- * numbers, so no layer gives up before another.
+ * IaC tool's await timeout (Pulumi) and an autoscaler's scale-down stabilization and scale to
+ * zero use the same numbers, so no layer gives up before another. (The scale-up stabilization
+ * does not: loading pods already count as serving nothing there; see `ScaleUpOptions`.)
  */
 export interface StartupBudget {
   /** Seconds the server takes to load the model (`modelLoadTime`). */

@@ -4,13 +4,13 @@ import { Duration, ModelImage, PolicySelection, Problems, renderAutoscaler, Runt
 import type { RuntimeKind } from '../../support/fixtures';
 import { autoscale, expectValid, K8S_DOWN_POLICIES, K8S_UP_POLICIES, labelsOf, service } from './support';
 
-/** The budget of each runtime's minimal props: model load time (scale-up window) and max(300, podReadySeconds) (scale-down window). */
+/** The windows of each runtime's minimal props: Kubernetes' 0 s (scale-up) and max(300, podReadySeconds) from the budget (scale-down). */
 const WINDOWS: Record<RuntimeKind, { up: number; down: number }> = {
-  torchserve: { up: 120, down: 735 },
-  tfserving: { up: 120, down: 735 },
-  triton: { up: 180, down: 795 },
-  vllm: { up: 600, down: 1215 },
-  custom: { up: 60, down: 375 },
+  torchserve: { up: 0, down: 735 },
+  tfserving: { up: 0, down: 735 },
+  triton: { up: 0, down: 795 },
+  vllm: { up: 0, down: 1215 },
+  custom: { up: 0, down: 375 },
 };
 
 /** The exact HPA of the `fraud` service of `kind` with one metric. */
@@ -178,15 +178,15 @@ describe('behaviour', () => {
         ],
       },
     });
-    expect(r.report.scaleUp.rule).toBe('given; shorter than the model load time (120 s), so pods may be added again for the backlog that builds while earlier ones still load');
+    expect(r.report.scaleUp.rule).toBe('given');
     expectValid(r.objects);
   });
 
-  test('a model load time over an hour caps the scale-up window at 3600 s, and the cold start caps the scale-down window', () => {
+  test('the scale-up window stays 0 s whatever the model load time; the cold start sets the scale-down window, capped at 3600 s', () => {
     const r = autoscale(service('custom', { modelLoadTime: Duration.hours(2) }), { target: ScalingTarget.cpuUtilization(60), maxReplicas: 8 });
     const behavior = (r.objects[0]!['spec'] as { behavior: { scaleUp: { stabilizationWindowSeconds: number }; scaleDown: { stabilizationWindowSeconds: number } } }).behavior;
-    expect([behavior.scaleUp.stabilizationWindowSeconds, behavior.scaleDown.stabilizationWindowSeconds]).toEqual([3600, 3600]);
-    expect(r.report.scaleUp.rule).toBe('the model load time (7200 s, capped at 3600 s): a scale-up must be recommended for as long as a new pod takes to load, so loading pods are not double-counted');
+    expect([behavior.scaleUp.stabilizationWindowSeconds, behavior.scaleDown.stabilizationWindowSeconds]).toEqual([0, 3600]);
+    expect(r.report.scaleUp.rule).toMatch(/^Kubernetes' default \(0 s\): pods still loading count as serving nothing/);
     expectValid(r.objects);
   });
 });

@@ -14,7 +14,7 @@ test('a sized HPA: signal, target, bounds, behaviour and every sizing number', (
   expect(r.report.threshold.value).toBe(27.555);
   expect(md).toContain('- **Queue guard:** requests waiting per pod, from the torchserve runtime\'s ts_queue_latency_microseconds, read as `modelship_torchserve_queue_length`, at most 0.187 requests waiting per pod');
   expect(md).toContain('- **Replicas:** 4–10');
-  expect(md).toContain('| up | 120 s | Max of 4 pods per 15 s, 100 % per 15 s | the model load time (120 s): a scale-up must be recommended for as long as a new pod takes to load, so loading pods are not double-counted |');
+  expect(md).toContain('| up | 0 s | Max of 4 pods per 15 s, 100 % per 15 s | Kubernetes\' default (0 s): pods still loading count as serving nothing when the controller scales up, so none are double-counted, and a window would only delay capacity (measured: bench/results/autoscaling.md) |');
   expect(md).toContain('| down | 735 s | Max of 100 % per 15 s | the longer of Kubernetes\' 300 s and the cold start (735 s): capacity is not removed for a dip shorter than bringing it back takes |');
   expect(md).toContain('#### Sizing from the latency SLO (M/M/c (Erlang C): 1 slot per replica, one shared FIFO queue)');
   expect(md).toContain('| objective | p99 response time ≤ 100 ms |');

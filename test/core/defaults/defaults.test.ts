@@ -12,10 +12,11 @@ import { CORE_DIR, scanDocumentedDefaults } from './documented-defaults';
 import { MONITORING_DEFAULTS } from './monitoring.cases';
 import { RUNTIME_DEFAULTS } from './runtime.cases';
 import { SERVICE_DEFAULTS } from './service.cases';
+import { SIMULATION_DEFAULTS } from './simulation.cases';
 import * as fs from 'fs';
 import * as path from 'path';
 
-const TABLES: Record<string, DefaultCases> = { service: SERVICE_DEFAULTS, runtime: RUNTIME_DEFAULTS, 'artifact and accelerator': ARTIFACT_AND_ACCELERATOR_DEFAULTS, 'image build': BUILD_DEFAULTS, compose: COMPOSE_DEFAULTS, autoscaler: AUTOSCALER_DEFAULTS, monitoring: MONITORING_DEFAULTS };
+const TABLES: Record<string, DefaultCases> = { service: SERVICE_DEFAULTS, runtime: RUNTIME_DEFAULTS, 'artifact and accelerator': ARTIFACT_AND_ACCELERATOR_DEFAULTS, 'image build': BUILD_DEFAULTS, compose: COMPOSE_DEFAULTS, autoscaler: AUTOSCALER_DEFAULTS, monitoring: MONITORING_DEFAULTS, 'autoscaling simulation': SIMULATION_DEFAULTS };
 const ALL: DefaultCases = Object.assign({}, ...Object.values(TABLES));
 
 describe.each(Object.entries(TABLES))('%s defaults', (_table, cases) => {
