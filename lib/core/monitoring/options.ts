@@ -80,7 +80,8 @@ export interface MonitoringAlertOptions {
 /** How a model is monitored: its scrape target, alert rules and Grafana dashboard. */
 export interface ModelMonitoringOptions {
   /**
-   * The resource that scrapes the model's server.
+   * The resource that scrapes the model's server. A runtime without a metrics endpoint (a custom
+   * runtime without `metricsPath`) gets no monitor, whatever the target.
    * @default MonitorKind.SERVICE_MONITOR
    */
   readonly target?: MonitorKind;

@@ -77,7 +77,7 @@ function isAccelerated(rendered: RenderedModelService): boolean {
 export function renderModelMonitoring(rendered: RenderedModelService, options: ModelMonitoringOptions | undefined, problems: Problems): RenderedMonitoring {
   const before = problems.all.length;
   if (options !== undefined && !isPlainObject(options)) {
-    problems.add('', options, 'expected ModelMonitoringOptions (an object) or nothing');
+    problems.add('options', options, 'expected ModelMonitoringOptions (an object) or nothing');
     problems.throwIfAny();
   }
   const o: ModelMonitoringOptions = options ?? {};
@@ -92,8 +92,6 @@ export function renderModelMonitoring(rendered: RenderedModelService, options: M
   }
   if (o.target !== undefined && !Object.values(MonitorKind).includes(o.target)) {
     problems.add('target', o.target, 'expected MonitorKind.SERVICE_MONITOR or MonitorKind.POD_MONITOR');
-  } else if (o.target !== undefined && profile.metrics === undefined) {
-    problems.add('target', o.target, `expected no target: the ${runtime} runtime serves no metrics endpoint (give the custom runtime a metricsPath to scrape it)`);
   }
   const prometheusLabels = checkLabels(problems, 'prometheusLabels', o.prometheusLabels);
   checkDuration(problems, 'scrapeInterval', o.scrapeInterval, 1, 300);
@@ -123,8 +121,10 @@ export function renderModelMonitoring(rendered: RenderedModelService, options: M
       if (!(value instanceof Duration && value.isValid() && value.toMilliseconds() >= 1 && value.toMilliseconds() <= 3_600_000)) lp.add(key, value, 'expected a Duration from 1 ms to 1 hour');
     }
     if (objective.p99 === undefined && objective.mean === undefined) problems.add('latencyObjective', objective, 'expected p99, mean or both');
-    if (metrics.meanLatency === undefined && (objective.p99 !== undefined || objective.mean !== undefined)) {
-      problems.add('latencyObjective', objective, `expected no latency objective: the ${runtime} runtime exposes no latency metric modelship knows`);
+    if (metrics.meanLatency === undefined) {
+      for (const key of ['p99', 'mean'] as const) {
+        if (objective[key] !== undefined) lp.add(key, objective[key], `expected no latency objective: the ${runtime} runtime exposes no latency metric modelship knows`);
+      }
     } else if (objective.p99 !== undefined && metrics.latencyQuantile === undefined) {
       lp.add('p99', objective.p99, `expected a mean objective instead: ${runtime} exposes no latency histogram, only cumulative time, so its 99th percentile cannot be computed`);
     }
