@@ -9,6 +9,7 @@ const sources = fs.readFileSync(path.join(__dirname, 'SOURCES.md'), 'utf8');
 
 test('every CRD file is listed in SOURCES.md with its sha256, and its license is here', () => {
   expect(CRD_FILES).toEqual([
+    'gateway.networking.k8s.io_httproutes.yaml',
     'keda.sh_scaledobjects.yaml',
     'keda.sh_triggerauthentications.yaml',
     'monitoring.coreos.com_podmonitors.yaml',
@@ -20,7 +21,7 @@ test('every CRD file is listed in SOURCES.md with its sha256, and its license is
     expect(sources).toContain(`| ${file} |`);
     expect(sources).toContain(sha);
   }
-  for (const license of ['keda.LICENSE', 'prometheus-operator.LICENSE', 'prometheus-operator.NOTICE']) expect(fs.existsSync(path.join(__dirname, 'licenses', license))).toBe(true);
+  for (const license of ['gateway-api.LICENSE', 'keda.LICENSE', 'prometheus-operator.LICENSE', 'prometheus-operator.NOTICE']) expect(fs.existsSync(path.join(__dirname, 'licenses', license))).toBe(true);
 });
 
 describe('registered', () => {
@@ -55,5 +56,43 @@ describe('registered', () => {
     expect(crd.spec.versions[0]!.schema.openAPIV3Schema.properties.spec['x-kubernetes-validations'].map((v) => v.rule)).toEqual([
       '!has(self.minReplicaCount) || self.minReplicaCount <= (has(self.maxReplicaCount) ? self.maxReplicaCount : 100)',
     ]);
+  });
+});
+
+describe('HTTPRoute', () => {
+  let unregister: () => void;
+  beforeAll(() => {
+    unregister = registerCustomResourceSchemas();
+  });
+  afterAll(() => unregister());
+
+  const route = (rule: Record<string, unknown>) => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'fraud', namespace: 'prod' },
+    spec: { parentRefs: [{ name: 'public' }], rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/fraud' } }], backendRefs: [{ name: 'fraud', port: 8080 }], ...rule }] },
+  });
+  const mirror = (extra: Record<string, unknown>) => ({ type: 'RequestMirror', requestMirror: { backendRef: { name: 'shadow', port: 8080 }, ...extra } });
+
+  test('a weighted, mirrored, rewritten route passes; unknown fields fail', () => {
+    const ok = route({ filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }, mirror({ percent: 5 })] });
+    expect(validateK8sObject(ok)).toEqual([]);
+    expect(celProblems(ok)).toEqual([]);
+    expect(validateK8sObject(route({ backendRefs: [{ name: 'fraud', port: 8080, wieght: 1 }] })).map((p) => p.path)).toEqual(['spec.rules[0].backendRefs[0].wieght']);
+    expect(validateK8sObject(route({ filters: [mirror({ percent: 101 })] })).map((p) => p.path)).toEqual(['spec.rules[0].filters[0].requestMirror.percent']);
+  });
+
+  test('the CEL rules: percent or fraction, a prefix rewrite needs one PathPrefix match, paths, ports', () => {
+    expect(celProblems(route({ filters: [mirror({ percent: 5, fraction: { numerator: 1 } })] }))).toEqual(['spec.rules[0].filters[0].requestMirror: Only one of percent or fraction may be specified in HTTPRequestMirrorFilter']);
+    expect(celProblems(route({ matches: [{ path: { type: 'Exact', value: '/fraud' } }], filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }] }))).toEqual([
+      'spec.rules[0]: When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified',
+    ]);
+    expect(celProblems(route({ matches: [{ path: { type: 'PathPrefix', value: '/a//b' } }] }))).toEqual(["spec.rules[0].matches[0].path: must not contain '//' when type one of ['Exact', 'PathPrefix']"]);
+    expect(celProblems(route({ backendRefs: [{ name: 'fraud' }] }))).toEqual(['spec.rules[0].backendRefs[0]: Must have port for Service reference']);
+    // The rules restated are the CRD's own.
+    const dig = (o: unknown, ...keys: (string | number)[]): unknown => keys.reduce((x, k) => (x as Record<string | number, unknown>)[k], o);
+    const versions = dig(loadCrd('gateway.networking.k8s.io_httproutes.yaml'), 'spec', 'versions') as { name: string }[];
+    const mirrorRules = dig(versions.find((v) => v.name === 'v1'), 'schema', 'openAPIV3Schema', 'properties', 'spec', 'properties', 'rules', 'items', 'properties', 'filters', 'items', 'properties', 'requestMirror', 'x-kubernetes-validations') as { rule: string }[];
+    expect(mirrorRules.map((v) => v.rule)).toEqual(['!(has(self.percent) && has(self.fraction))']);
   });
 });
