@@ -165,8 +165,9 @@ export function formatAutoscalerReport(r: AutoscalerReport): string {
   }
   const c = r.coldStart;
   if (c) {
+    const wait = c.pollingIntervalSeconds + c.podReadySeconds;
     out.push('#### Scale to zero', '');
-    out.push(`After ${c.idleAfterSeconds} s without demand the last replica goes. The first request after that waits up to ${c.pollingIntervalSeconds} s for KEDA to notice (${c.activation}) plus the cold start of ${c.podReadySeconds} s (image pull ${c.imagePullSeconds} s + download ${c.downloadSeconds} s + model load ${c.modelLoadSeconds} s + probes ${c.probeSeconds} s); with no pod the Service has no endpoints, so clients must retry or something must hold their requests meanwhile.`, '');
+    out.push(`After ${c.idleAfterSeconds} s without demand the last replica goes. The first request after that waits up to ${c.pollingIntervalSeconds} s for KEDA to notice (${c.activation}) plus the cold start of ${c.podReadySeconds} s (image pull ${c.imagePullSeconds} s + download ${c.downloadSeconds} s + model load ${c.modelLoadSeconds} s + probes ${c.probeSeconds} s): it waits up to ${wait} s in all${c.modelLoadSeconds > 0 ? `, ${num(wait / c.modelLoadSeconds)} × the model load time` : ''}. With no pod the Service has no endpoints, so clients must retry or something must hold their requests meanwhile.`, '');
   }
   out.push('#### Requires in the cluster', '', ...r.requirements.map((q) => `- ${q}`), '');
   if (r.adapterConfig) out.push('prometheus-adapter rules (merge into its `rules:`; Helm chart: `rules.custom`):', '', '```yaml', r.adapterConfig.trimEnd(), '```', '');

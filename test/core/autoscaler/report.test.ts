@@ -47,7 +47,7 @@ test('scale to zero: the cold start and what wakes the service', () => {
   expect(md).toContain('- **Replicas:** 1–4, 0 when idle');
   expect(md).toContain('- **Query:** `sum(vllm:num_requests_waiting{namespace="ml",pod=~"fraud-[a-z0-9]+-[a-z0-9]+"})`');
   expect(md).toContain(
-    'After 1215 s without demand the last replica goes. The first request after that waits up to 30 s for KEDA to notice (ActivationSignal.schedule("Europe/Berlin", "0 8 * * 1-5", "0 18 * * 1-5")) plus the cold start of 1215 s (image pull 300 s + download 300 s + model load 600 s + probes 15 s); with no pod the Service has no endpoints, so clients must retry or something must hold their requests meanwhile.',
+    'After 1215 s without demand the last replica goes. The first request after that waits up to 30 s for KEDA to notice (ActivationSignal.schedule("Europe/Berlin", "0 8 * * 1-5", "0 18 * * 1-5")) plus the cold start of 1215 s (image pull 300 s + download 300 s + model load 600 s + probes 15 s): it waits up to 1245 s in all, 2.075 × the model load time. With no pod the Service has no endpoints, so clients must retry or something must hold their requests meanwhile.',
   );
   expect(r.report.requirements).toEqual([
     'KEDA (its operator and metrics API server)',
