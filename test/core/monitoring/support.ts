@@ -1,13 +1,12 @@
 /**
  * Shared helpers of the monitoring tests: a rendered service per runtime (in a namespace), the
- * monitoring rendered as a front end does, reaching into the rule, monitor and dashboard, and
- * strict validation of what is emitted (the Prometheus Operator CRDs registered from
- * test/support/crd-schemas).
+ * monitoring rendered as a front end does, and reaching into the rule, monitor and dashboard.
+ * Emitted objects are validated strictly against the Prometheus Operator CRDs registered from
+ * test/support/crd-schemas.
  */
 import {
   Problems,
   renderModelMonitoring,
-  type KubeObject,
   type ModelMonitoringOptions,
   type ModelServiceProps,
   type RenderedModelService,
@@ -15,7 +14,6 @@ import {
 } from '../../../lib/core';
 import { registerCustomResourceSchemas } from '../../support/crd-schemas';
 import { MINIMAL_PROPS, render, type RuntimeKind } from '../../support/fixtures';
-import { formatProblems, validateK8sObjects } from '../../support/k8s-validate';
 import { validationErrorOf, withoutConstruct } from '../../support/problems';
 
 registerCustomResourceSchemas();
@@ -43,12 +41,8 @@ export function problemsOf(svc: RenderedModelService, options: unknown): { prop:
   });
 }
 
-/** Every object passes the strict validator (unknown fields rejected). */
-export function expectValid(objects: readonly KubeObject[]): void {
-  expect(objects.length).toBeGreaterThan(0);
-  const failed = validateK8sObjects(objects).filter((r) => r.problems.length > 0);
-  expect(formatProblems(failed)).toBe('');
-}
+/** Every object passes the strict validator (unknown fields rejected), as the autoscaler's objects do. */
+export { expectValid } from '../autoscaler/support';
 
 /** One alerting rule as rendered. */
 export interface Rule {
