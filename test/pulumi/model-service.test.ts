@@ -313,13 +313,15 @@ describe('autoscale', () => {
     const mocks = await startMocks();
     const namespace = new k8s.core.v1.Namespace('team-a', { metadata: { name: 'team-a' } });
     const options = { ...queue, scaleToZero: { activation: ActivationSignal.prometheus('sum(rate(nginx_ingress_controller_requests{exported_service="fraud"}[2m]))') } };
-    new ModelService('fraud', { ...MINIMAL_PROPS.torchserve(), namespace: namespace.metadata.name, autoscale: options });
+    const service = new ModelService('fraud', { ...MINIMAL_PROPS.torchserve(), namespace: namespace.metadata.name, autoscale: options });
     await mocks.settle();
     const scaledObject = mocks.byName('fraud-autoscaler-scaledobject');
     expect(scaledObject.type).toBe('kubernetes:keda.sh/v1alpha1:ScaledObject');
     const expected = renderAutoscaler(render({ ...MINIMAL_PROPS.torchserve(), namespace: 'team-a' }, 'fraud'), options, new Problems('fraud').at('autoscale')).autoscaler;
     expect(scaledObject.inputs).toEqual(expected);
     expect(JSON.stringify(scaledObject.inputs)).toContain('namespace=\\"team-a\\"');
+    // The report of the object registered, not of the rendering before the namespace was known.
+    expect(await valueOf(service.autoscaler!.reportMarkdown)).toContain('namespace="team-a"');
     expect(scaledObject.dependencies).toContain(mocks.byName('team-a').urn);
   });
 

@@ -2,19 +2,20 @@
  * One definition, two front ends: for the same props, the objects the Pulumi ModelService
  * registers under mocks equal the manifests the cdk8s ModelService synthesizes, for every
  * runtime, with a registry image, autoscaled (HPA and KEDA), and with an image built from a
- * model directory. The one
+ * model directory; and an Autoscaler created on its own for a described workload. The one
  * intended difference is the built image's reference: cdk8s deploys the content-hash tag it
  * writes into docker-bake.json, Pulumi the digest it pushed.
  */
 import * as path from 'path';
-import { ModelService as Cdk8sModelService } from '../../lib/cdk8s';
-import { ActivationSignal, ScalingTarget, type AutoscalerOptions, type KubeObject } from '../../lib/core';
-import { ModelService, type ModelServiceArgs } from '../../lib/pulumi';
+import { Autoscaler as Cdk8sAutoscaler, ModelService as Cdk8sModelService } from '../../lib/cdk8s';
+import { ActivationSignal, Duration, ScalableWorkload, ScalingTarget, type AutoscalerOptions, type KubeObject } from '../../lib/core';
+import { Autoscaler, ModelService, type ModelServiceArgs } from '../../lib/pulumi';
 import { expectValidObjects, MINIMAL_PROPS, RUNTIME_KINDS, synthChart } from '../support/fixtures';
 import { childName, containersOf, kubernetesType, withServerImage } from './support/expected';
 import { mockDigest, startMocks } from './support/mocks';
 import { directoryProps } from '../core/images/support';
 import { tempDir } from './support/temp';
+import { registerCustomResourceSchemas } from '../support/crd-schemas';
 
 const contextRoot = tempDir();
 
@@ -77,5 +78,39 @@ describe.each(RUNTIME_KINDS)('%s', (kind) => {
     expect(containersOf(deployment(manifests)).find((c) => c.name === 'server')!.image).toBe(build.reference);
     expect(containersOf(deployment(objects)).find((c) => c.name === 'server')!.image).toBe(pinned);
     expect(objects).toEqual(withServerImage(manifests, pinned));
+  });
+});
+
+describe('an Autoscaler for a described workload', () => {
+  const unregister = registerCustomResourceSchemas();
+  afterAll(() => unregister());
+  const workload = (kind: 'deployment' | 'statefulSet') =>
+    ScalableWorkload[kind]({
+      name: 'scorer',
+      namespace: 'serving',
+      labels: { team: 'risk' },
+      containers: [{ name: 'server', requests: { cpu: '2', memory: '4Gi' } }],
+      modelLoadTime: Duration.seconds(90),
+      metrics: { path: '/metrics', port: 8082, scalingMetric: 'ts_queue_latency_microseconds' },
+    });
+
+  test.each([
+    ['a Deployment, HPA on the queue', 'deployment', { target: ScalingTarget.runtimeQueue(), maxReplicas: 8 }],
+    ['a StatefulSet, SLO-sized HPA', 'statefulSet', { target: ScalingTarget.latencySlo({ p99: Duration.millis(100), peakRps: 400, serviceTime: Duration.millis(20), queueGuard: true }) }],
+    ['a StatefulSet, KEDA to zero', 'statefulSet', { target: ScalingTarget.cpuUtilization(70), maxReplicas: 4, scaleToZero: { activation: ActivationSignal.schedule('Europe/Berlin', '0 8 * * 1-5', '0 18 * * 1-5') } }],
+  ] as const)('%s: Pulumi registers exactly what cdk8s synthesizes', async (_, kind, options: AutoscalerOptions) => {
+    const manifests = synthChart((chart) => {
+      new Cdk8sAutoscaler(chart, 'scorer', { workload: workload(kind), ...options });
+    });
+    expect(manifests).toHaveLength(1);
+    expectValidObjects(manifests);
+    const mocks = await startMocks();
+    const autoscaler = new Autoscaler('scorer', { workload: workload(kind), ...options });
+    await mocks.settle();
+    const [child, ...others] = mocks.childrenOf('scorer');
+    expect(others).toEqual([]);
+    expect(child!.type).toBe(kubernetesType(manifests[0]!));
+    expect(child!.inputs).toEqual(manifests[0]);
+    expect(autoscaler.report.workload).toBe(kind === 'deployment' ? 'Deployment/scorer' : 'StatefulSet/scorer');
   });
 });
