@@ -109,7 +109,7 @@ function checkRouting(routing: ClusterRouting | undefined, problems: Problems): 
 /** Checks a route host name as Gateway API and Ingress accept it: a DNS name, optionally with a leading `*.` wildcard label. */
 export function checkHostname(hostname: unknown, problems: Problems): void {
   const bare = typeof hostname === 'string' && hostname.startsWith('*.') ? hostname.slice(2) : hostname;
-  if (typeof bare !== 'string' || !isDnsSubdomain(bare) || !bare.includes('.')) {
+  if (typeof bare !== 'string' || !isDnsSubdomain(bare) || !bare.includes('.') || /^[0-9]+$/.test(bare.slice(bare.lastIndexOf('.') + 1))) {
     problems.add('', hostname, 'expected a fully qualified host name such as "fraud.models.example.com" (a leading "*." wildcard allowed), without a port or IP address');
   }
 }

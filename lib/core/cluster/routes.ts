@@ -49,9 +49,10 @@ function hostsOverlap(a: readonly string[] | undefined, b: readonly string[] | u
 
 /** A request both routes match: on a host they share, the longer prefix. */
 function exampleRequest(a: RouteKey, b: RouteKey): string {
-  const host = a.hosts?.[0] ?? b.hosts?.[0] ?? 'any host';
+  const host = a.hosts?.[0] ?? b.hosts?.[0];
   const prefix = segments(a.prefix).length >= segments(b.prefix).length ? a.prefix : b.prefix;
-  return `${host.startsWith('*.') ? `x${host.slice(1)}` : host}${prefix === '/' ? '/' : prefix}`;
+  if (host === undefined) return `${prefix} on any host`;
+  return `${host.startsWith('*.') ? `x${host.slice(1)}` : host}${prefix}`;
 }
 
 function describeRoute(key: RouteKey): string {

@@ -1,0 +1,129 @@
+/** Bad input to a ServingCluster: a ValidationError naming what conflicts, every problem at once. */
+import * as fc from 'fast-check';
+import { Accelerator, ClusterQuota, ClusterRouting, ModelRoute, NodePool, Priority, type ClusterModelProps, type ServingClusterProps } from '../../../lib/core';
+import { validationErrorOf } from '../../support/problems';
+import { GATEWAY, renderCluster, torchServe } from './support';
+
+/** The problems rendering the cluster throws, as [construct, prop, given, allowed]. */
+function problems(props: ServingClusterProps, models: Record<string, ClusterModelProps> = {}): [string, string, string, string][] {
+  return validationErrorOf(() => renderCluster(props, models)).problems.map((p) => [p.construct, p.prop, p.given, p.allowed]);
+}
+
+describe('cluster props', () => {
+  test('namespace, routing, quota, LimitRange and priorities, all at once', () => {
+    expect(problems({
+      namespace: 'Prod',
+      routing: ClusterRouting.gateway({ gatewayName: 'Public!', hostnames: ['10.0.0.1'] }),
+      quota: ClusterQuota.of({ cpu: 'lots', pods: -1 }),
+      limitRange: { defaultCpu: '0' },
+      priorities: { critical: 10, standard: 20 },
+    })).toEqual([
+      ['test/prod', 'namespace', '"Prod"', 'expected a DNS-1123 label: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit'],
+      ['test/prod', 'routing.gatewayName', '"Public!"', 'expected a DNS-1123 subdomain: at most 253 lowercase letters, digits, "-" and ".", starting and ending alphanumeric'],
+      ['test/prod', 'routing.hostnames[0]', '"10.0.0.1"', 'expected a fully qualified host name such as "fraud.models.example.com" (a leading "*." wildcard allowed), without a port or IP address'],
+      ['test/prod', 'quota.cpu', '"lots"', 'expected a CPU quantity such as "64"'],
+      ['test/prod', 'quota.pods', '-1', 'expected a whole number, 0 or more'],
+      ['test/prod', 'limitRange.defaultCpu', '"0"', 'expected a CPU quantity such as "100m", greater than zero'],
+      ['test/prod', 'priorities', '{"critical":10,"standard":20}', 'expected critical > standard > batch'],
+    ]);
+  });
+});
+
+describe('model props in the cluster', () => {
+  test('another namespace, priority with priorityClassName, a route without routing', () => {
+    expect(problems({}, { fraud: torchServe({ namespace: 'other', priority: Priority.critical(), priorityClassName: 'mine', route: ModelRoute.path('/fraud') }) })).toEqual([
+      ['test/prod/fraud', 'namespace', '"other"', 'expected nothing or "prod": a ServingCluster\'s models run in its namespace'],
+      ['test/prod/fraud', 'priorityClassName', '"mine"', 'expected nothing with priority Priority.critical(): give one or the other'],
+      ['test/prod/fraud', 'route', 'ModelRoute.path("/fraud")', 'expected nothing or ModelRoute.none(): the cluster has no routing (give it ClusterRouting.gateway(...) or .ingress(...))'],
+    ]);
+  });
+
+  test('canary and mirror with Ingress, a path route with Ingress, a weight out of range', () => {
+    const ingress = ClusterRouting.ingress({ className: 'nginx' });
+    expect(problems({ routing: ingress }, { fraud: torchServe({ route: ModelRoute.host('fraud.example.com') }), v2: torchServe({ canary: { of: 'fraud', weight: 120 } }), shadow: torchServe({ mirror: { of: 'fraud' } }), plain: torchServe() })).toEqual([
+      ['test/prod/v2', 'canary.weight', '120', 'expected a whole percentage from 0 to 100'],
+      ['test/prod/v2', 'canary', '{"of":"fraud","weight":120}', 'expected a cluster with ClusterRouting.gateway(...): Ingress has no portable weighted split or request mirroring'],
+    ]);
+    expect(problems({ routing: ingress }, { shadow: torchServe({ mirror: { of: 'fraud' } }) })).toEqual([
+      ['test/prod/shadow', 'mirror', '{"of":"fraud"}', 'expected a cluster with ClusterRouting.gateway(...): Ingress has no portable weighted split or request mirroring'],
+    ]);
+    expect(problems({ routing: ingress }, { plain: torchServe() })).toEqual([
+      ['test/prod/plain', 'route', 'nothing', 'expected ModelRoute.host(hostname) or ModelRoute.none() with ClusterRouting.ingress(...) (the default: the cluster\'s ingress routing has no `domain` for a default host): an Ingress cannot strip a path prefix without controller-specific annotations'],
+    ]);
+  });
+
+  test('a canary with its own route, and a canary that is also a shadow', () => {
+    expect(problems({ routing: GATEWAY }, { v2: torchServe({ canary: { of: 'fraud', weight: 10 }, mirror: { of: 'fraud' }, route: ModelRoute.path('/v2') }) })).toEqual([
+      ['test/prod/v2', 'mirror', '{"of":"fraud"}', 'expected nothing on a canary: a model is either a canary or a shadow'],
+      ['test/prod/v2', 'route', 'ModelRoute.path("/v2")', 'expected nothing on a canary: it is reached through the route of the model it shares'],
+    ]);
+  });
+});
+
+describe('what spans models (checked once every model is added)', () => {
+  test('canary and mirror targets: unknown, itself, not routed, a second canary', () => {
+    expect(problems({ routing: GATEWAY }, {
+      fraud: torchServe(),
+      internal: torchServe({ route: ModelRoute.none() }),
+      a: torchServe({ canary: { of: 'frued', weight: 10 } }),
+      b: torchServe({ canary: { of: 'b', weight: 10 } }),
+      c: torchServe({ mirror: { of: 'internal' } }),
+      d: torchServe({ canary: { of: 'fraud', weight: 10 } }),
+      e: torchServe({ canary: { of: 'fraud', weight: 20 } }),
+      f: torchServe({ mirror: { of: 'd' } }),
+    })).toEqual([
+      ['test/prod/a', 'canary.of', '"frued"', 'expected a model of the cluster: "fraud", "internal", "b", "c", "d", "e", "f"'],
+      ['test/prod/b', 'canary.of', '"b"', 'expected another model of the cluster ("fraud", "internal", "a", "c", "d", "e", "f"), not this one'],
+      ['test/prod/c', 'mirror.of', '"internal"', 'expected a routed model: "internal" is not routed (ModelRoute.none())'],
+      ['test/prod/e', 'canary.of', '"fraud"', 'expected a model without a canary: test/prod/d is already the canary of "fraud"'],
+      ['test/prod/f', 'mirror.of', '"d"', 'expected a routed model: "d" is a canary'],
+    ]);
+  });
+
+  test('overlapping routes name both models and a request both match', () => {
+    expect(problems({ routing: GATEWAY }, {
+      fraud: torchServe(),
+      again: torchServe({ route: ModelRoute.path('/fraud/') }),
+      deeper: torchServe({ route: ModelRoute.path('/fraud/v2') }),
+      fraudulent: torchServe({ route: ModelRoute.path('/fraudulent') }),
+      chat: torchServe({ route: ModelRoute.host('chat.example.com') }),
+      bad: torchServe({ route: ModelRoute.path('/a/../b') }),
+    })).toEqual([
+      ['test/prod/again', 'route', 'ModelRoute.path("/fraud/")', 'expected a route that overlaps no other model\'s: any host /fraud and any host /fraud (test/prod/fraud) both match /fraud on any host (give path routes the gateway\'s `hostnames`, or prefixes that are not one another\'s)'],
+      ['test/prod/deeper', 'route', 'ModelRoute.path("/fraud/v2")', 'expected a route that overlaps no other model\'s: any host /fraud/v2 and any host /fraud (test/prod/fraud) both match /fraud/v2 on any host (give path routes the gateway\'s `hostnames`, or prefixes that are not one another\'s)'],
+      ['test/prod/deeper', 'route', 'ModelRoute.path("/fraud/v2")', 'expected a route that overlaps no other model\'s: any host /fraud/v2 and any host /fraud (test/prod/again) both match /fraud/v2 on any host (give path routes the gateway\'s `hostnames`, or prefixes that are not one another\'s)'],
+      ['test/prod/chat', 'route', 'ModelRoute.host("chat.example.com")', 'expected a route that overlaps no other model\'s: chat.example.com / and any host /fraud (test/prod/fraud) both match chat.example.com/fraud (give path routes the gateway\'s `hostnames`, or prefixes that are not one another\'s)'],
+      ['test/prod/chat', 'route', 'ModelRoute.host("chat.example.com")', 'expected a route that overlaps no other model\'s: chat.example.com / and any host /fraud (test/prod/again) both match chat.example.com/fraud (give path routes the gateway\'s `hostnames`, or prefixes that are not one another\'s)'],
+      ['test/prod/chat', 'route', 'ModelRoute.host("chat.example.com")', 'expected a route that overlaps no other model\'s: chat.example.com / and any host /fraud/v2 (test/prod/deeper) both match chat.example.com/fraud/v2 (give path routes the gateway\'s `hostnames`, or prefixes that are not one another\'s)'],
+      ['test/prod/chat', 'route', 'ModelRoute.host("chat.example.com")', 'expected a route that overlaps no other model\'s: chat.example.com / and any host /fraudulent (test/prod/fraudulent) both match chat.example.com/fraudulent (give path routes the gateway\'s `hostnames`, or prefixes that are not one another\'s)'],
+      ['test/prod/bad', 'route', 'ModelRoute.path("/a/../b")', 'expected an absolute path prefix such as "/fraud": "/" then path segments of URL characters, no "//", query or fragment'],
+    ]);
+  });
+
+  test('two models with one name', () => {
+    expect(problems({}, { a: torchServe({ name: 'fraud' }), b: torchServe({ name: 'fraud' }) })).toEqual([
+      ['test/prod/b', 'name', '"fraud"', 'expected a name no other model of the cluster has: test/prod/a is also named "fraud"'],
+    ]);
+  });
+
+  test('a selector no pool matches, a GPU model without a GPU pool, replicas that do not fit at min', () => {
+    const pools = [NodePool.cpu('general', { count: 1, cpu: '4', memory: '8Gi', labels: { pool: 'general' } })];
+    expect(problems({ nodePools: pools, monitoring: false }, {
+      fraud: torchServe({ nodeSelector: { pool: 'fast' } }),
+      llm: torchServe({ accelerator: Accelerator.nvidiaGpu(), resources: { cpu: '2', memory: '4Gi' } }),
+      big: torchServe({ resources: { cpu: '3', memory: '6Gi' }, replicas: 2 }),
+    })).toEqual([
+      ['test/prod', 'models.fraud.nodeSelector', '{"pool":"fast"}', 'expected a node selector that a declared node pool matches; none does: general has {"pool":"general"}'],
+      ['test/prod', 'models.llm.gpus', '1', 'expected a GPU node pool for a model that requests GPUs; the pools (general) have none'],
+      ['test/prod', 'models.big.minReplicas', '2', expect.stringMatching(/^expected replicas that fit the declared node pools: /) as unknown as string],
+    ]);
+  });
+
+  test('property: a declared CPU quota passes exactly when it covers the models at maxReplicas + maxSurge', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 40 }), (replicas, quota) => {
+      const render = () => renderCluster({ quota: ClusterQuota.of({ cpu: String(quota) }), monitoring: false }, { fraud: torchServe({ replicas }) });
+      if (quota >= replicas + 1) expect(render).not.toThrow();
+      else expect(render).toThrow(/quota\.cpu/);
+    }), { numRuns: 30 });
+  });
+});
