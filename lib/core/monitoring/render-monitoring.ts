@@ -15,7 +15,7 @@ import { dashboardConfigMap, renderDashboard } from './dashboard';
 import { renderMonitor } from './monitor';
 import { MONITORING_DEFAULTS, MonitorKind, type ModelMonitoringOptions, type MonitoringAlertOptions } from './options';
 import { promDuration } from './promql';
-import { queueMetric, runtimeMetrics } from './runtime-metrics';
+import { queueMetric, runtimeKindOf, runtimeMetrics } from './runtime-metrics';
 import { modelScope } from './scope';
 
 /** The monitoring objects of one model. */
@@ -36,8 +36,6 @@ export interface RenderedMonitoring {
 
 /** Shortest rate() range in alerts: four scrapes, and never under 5 minutes so one slow scrape does not flap an alert. */
 const MIN_ALERT_WINDOW_SECONDS = 300;
-
-const RUNTIME_LABEL = 'modelship.dev/runtime';
 
 function checkLabels(problems: Problems, prop: string, value: unknown): Labels {
   const entries = mapEntries(problems, prop, value, 'expected an object of label keys to label values');
@@ -84,7 +82,7 @@ export function renderModelMonitoring(rendered: RenderedModelService, options: M
   const { name, profile } = rendered;
   const serviceMeta = rendered.service.metadata;
   const namespace = serviceMeta.namespace;
-  const runtime = serviceMeta.labels?.[RUNTIME_LABEL] ?? 'custom';
+  const runtime = runtimeKindOf(rendered);
   const metrics = runtimeMetrics(runtime);
 
   if (namespace === undefined) {

@@ -22,6 +22,7 @@
  * @module
  */
 import { runtimeSignals, type MetricRecipe } from '../autoscaling/runtime-signals';
+import type { RenderedModelService } from '../service/render';
 import { promNumber, withMatcher } from './promql';
 
 /** PromQL for one quantity of the model, given its series selector `sel` and a range `w` (`5m`). */
@@ -83,6 +84,11 @@ export const RUNTIME_METRICS: Readonly<Record<string, RuntimeMetrics>> = { torch
 /** A runtime's metrics; a custom (or unknown) runtime exposes none modelship knows. */
 export function runtimeMetrics(kind: string): RuntimeMetrics {
   return RUNTIME_METRICS[kind] ?? { series: [] };
+}
+
+/** The runtime kind of a rendered service, from the `modelship.dev/runtime` label its objects carry. */
+export function runtimeKindOf(rendered: RenderedModelService): string {
+  return rendered.service.metadata.labels?.['modelship.dev/runtime'] ?? 'custom';
 }
 
 /** The runtime's queue: its autoscaling signal, and the default per-replica threshold. */
