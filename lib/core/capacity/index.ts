@@ -3,3 +3,5 @@ export * from './workload';
 export * from './plan';
 export type { CapacityShortfall } from './shortfall';
 export type { Resource as CapacityResource } from './instance';
+export * from './report';
+export * from './svg';

@@ -154,7 +154,7 @@ export function planCapacity(pools: readonly NodePool[], workloads: readonly Cap
   const problems = new Problems(options.path ?? 'capacity plan');
   validateInput(problems, pools, workloads);
   problems.throwIfAny();
-  const scenario = (name: CapacityScenarioName, replicas: (w: CapacityWorkload) => number) => planScenario(name, pools, workloads, workloads.map(replicas), options);
+  const scenario = (name: CapacityScenarioName, replicas: (w: CapacityWorkload) => number) => planCapacityScenario(name, pools, workloads, workloads.map(replicas), options);
   return {
     pools,
     workloads,
@@ -223,14 +223,24 @@ export function capacityProblems(plan: CapacityPlan, problems: Problems): void {
   }
 }
 
-function planScenario(name: CapacityScenarioName, pools: readonly NodePool[], workloads: readonly CapacityWorkload[], replicas: readonly number[], options: CapacityPlanOptions): CapacityScenario {
+/**
+ * Plans one scenario: `replicas[i]` replicas of `workloads[i]` on the pools. {@link planCapacity}
+ * calls it three times; it does not validate its input.
+ */
+export function planCapacityScenario(
+  name: CapacityScenarioName,
+  pools: readonly NodePool[],
+  workloads: readonly CapacityWorkload[],
+  replicas: readonly number[],
+  options: CapacityPlanOptions = {},
+): CapacityScenario {
   const instance = packingInstance(pools, workloads, replicas);
   const timeLimit = options.timeLimitSeconds ?? 10;
   const method = options.method ?? 'auto';
   const notes: string[] = [];
   const total = (p: Packing) => p.unplaced.reduce((a, b) => a + b, 0);
 
-  let packing = packHeuristic(instance);
+  let packing: Packing | undefined;
   let used: 'exact' | 'heuristic' = 'heuristic';
   let optimal = false;
   let lpBound: number | undefined;
@@ -239,11 +249,14 @@ function planScenario(name: CapacityScenarioName, pools: readonly NodePool[], wo
   try {
     if (anything) {
       const lp = solveLpSync(relaxationModel(instance), timeLimit);
-      if (lp.status === 'Optimal') lpBound = Math.ceil((lp.objective ?? 0) - 1e-6);
-      else if (lp.status === 'Infeasible') infeasibleProven = true;
+      if (lp.status === 'Optimal') {
+        lpBound = Math.ceil((lp.objective ?? 0) - 1e-6);
+        packing = packHeuristic(instance, instance.bins.map((_, p) => lp.columns[`y${p}`] ?? 0));
+      } else if (lp.status === 'Infeasible') infeasibleProven = true;
     } else {
       lpBound = 0;
     }
+    packing ??= packHeuristic(instance);
     optimal = total(packing) === 0 && packing.nodes.length === lpBound;
     const tryExact = method === 'exact' || (method === 'auto' && !optimal && !infeasibleProven);
     if (anything && tryExact) {
@@ -270,6 +283,7 @@ function planScenario(name: CapacityScenarioName, pools: readonly NodePool[], wo
   } catch (e) {
     notes.push(`${(e as Error).message}: placed by the heuristic, no LP bound`);
   }
+  packing ??= packHeuristic(instance);
 
   const names = workloads.map((w) => w.name);
   const compare = options.compareWithScheduler ?? true;

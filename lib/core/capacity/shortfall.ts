@@ -73,7 +73,7 @@ export function shortfallsOf(instance: PackingInstance, packing: Packing, names:
       const { resource, short, free } = worst;
       const what = resource === 'nodes'
         ? `at most ${item.maxPerNode} per node, and the nodes it may use have room for ${free} more`
-        : `they need ${formatAmount(resource, worst.need)} and ${formatAmount(resource, free)} is free on the nodes ${name} may use`;
+        : `they need ${formatAmount(resource, worst.need)}; the nodes ${name} may use have ${formatAmount(resource, free)} free`;
       out.push({ workload: name, replicas: u, resource, short, message: `${u} replica(s) of ${name} do not fit: ${formatAmount(resource, short)} short (${what})` });
       return;
     }
