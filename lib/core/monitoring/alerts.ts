@@ -17,10 +17,15 @@ import type { ModelScope } from './scope';
 
 /** One alerting rule as the PrometheusRule CRD takes it. */
 export interface AlertRule {
+  /** The alert name, e.g. `ModelUnavailable`. */
   readonly alert: string;
+  /** The PromQL expression; the alert fires for each series it returns. */
   readonly expr: string;
+  /** How long the expression must hold before the alert fires; absent: at once. */
   readonly for?: string;
+  /** `severity` (`critical` or `warning`) and the model's `namespace` and `service`, for routing. */
   readonly labels: Readonly<Record<string, string>>;
+  /** One-line summary and a description with what to check. */
   readonly annotations: { readonly summary: string; readonly description: string };
 }
 

@@ -25,6 +25,7 @@ export interface RenderedMonitoring {
    * custom runtime without `metricsPath`): then only the kube-state-metrics alerts are rendered.
    */
   readonly monitor?: KubeObject;
+  /** The PrometheusRule with the model's alerts, in one group named `modelship.<namespace>.<name>`. */
   readonly prometheusRule: KubeObject;
   /** The dashboard ConfigMap, unless `dashboard: false`. */
   readonly dashboard?: KubeObject;
