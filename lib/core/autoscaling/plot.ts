@@ -40,6 +40,9 @@ export interface SimulationPlotOptions {
 const COLOURS = { rps: '#1f77b4', desired: '#ff7f0e', ready: '#2ca02c', oracle: '#555555', latency: '#9467bd', objective: '#d62728' } as const;
 const MARGIN = { left: 64, right: 20, top: 56, bottom: 40 } as const;
 const PANEL_GAP = 22;
+/** Legend layout: a fixed advance per character (about right for 11 px sans-serif) keeps it deterministic. */
+const LEGEND_CHAR_WIDTH = 6;
+const LEGEND_ROW = 16;
 /** The latency axis stops at this multiple of the objective; higher (and unbounded) latency is drawn at the top. */
 const LATENCY_AXIS_CAP = 4;
 
@@ -166,8 +169,38 @@ export function renderSimulationSvg(result: SimulationResult, options: Simulatio
   const t0 = steps[0]!.t;
   const end = t0 + result.durationSeconds;
   const plotLeft = MARGIN.left;
+  // Legend: rows under the title, wrapped at the plot's right edge.
+  const legend: [string, string, string | undefined, 'line' | 'area'][] = [
+    ['load (requests/s)', COLOURS.rps, undefined, 'line'],
+    ['replicas set', COLOURS.desired, undefined, 'line'],
+    ['replicas ready', COLOURS.ready, undefined, 'line'],
+    ...(options.oracle ? [['oracle: ready replicas needed', COLOURS.oracle, '4 3', 'line'] as [string, string, string, 'line']] : []),
+    [`${stat} latency`, COLOURS.latency, undefined, 'line'],
+    [`objective ${label(objectiveMs)} ms`, COLOURS.objective, '6 4', 'line'],
+    ['objective missed', COLOURS.objective, undefined, 'area'],
+  ];
+  const legendItems: string[] = [];
+  let lx = plotLeft;
+  let row = 0;
+  for (const [text, colour, dash, kind] of legend) {
+    const advance = 22 + text.length * LEGEND_CHAR_WIDTH + 14;
+    if (lx > plotLeft && lx + advance - 14 > width - MARGIN.right) {
+      lx = plotLeft;
+      row++;
+    }
+    const y = 36 + row * LEGEND_ROW;
+    legendItems.push(
+      kind === 'line'
+        ? `<line x1="${px(lx)}" y1="${y}" x2="${px(lx + 18)}" y2="${y}" stroke="${colour}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`
+        : `<rect x="${px(lx)}" y="${y - 5}" width="18" height="10" fill="${colour}" fill-opacity="0.18"/>`,
+      `<text x="${px(lx + 22)}" y="${y + 4}">${escapeXml(text)}</text>`,
+    );
+    lx += advance;
+  }
+  const plotTop = MARGIN.top + row * LEGEND_ROW;
+
   const plotWidth = width - MARGIN.left - MARGIN.right;
-  const panelHeight = (height - MARGIN.top - MARGIN.bottom - 2 * PANEL_GAP) / 3;
+  const panelHeight = (height - plotTop - MARGIN.bottom - 2 * PANEL_GAP) / 3;
   const x = (t: number): number => plotLeft + ((Math.min(Math.max(t, t0), end) - t0) / result.durationSeconds) * plotWidth;
   const columns = Math.floor(plotWidth);
 
@@ -180,8 +213,8 @@ export function renderSimulationSvg(result: SimulationResult, options: Simulatio
   const oracle = options.oracle ?? [];
 
   const panel = (index: number, max: number): Panel & { ticks: number[] } => {
-    const top = MARGIN.top + index * (panelHeight + PANEL_GAP);
-    const t = ticks(max);
+    const top = plotTop + index * (panelHeight + PANEL_GAP);
+    const t = ticks(max, 5);
     const yMax = t[t.length - 1]!;
     return { top, height: panelHeight, yMax, ticks: t, y: (v: number) => top + panelHeight - (Math.min(Math.max(v, 0), yMax) / yMax) * panelHeight };
   };
@@ -194,29 +227,8 @@ export function renderSimulationSvg(result: SimulationResult, options: Simulatio
   out.push(`<title>${escapeXml(title)}</title>`);
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
   out.push(`<text class="title" x="${px(plotLeft)}" y="18" font-size="14" font-weight="bold">${escapeXml(title)}</text>`);
+  out.push('<g class="legend">', ...legendItems, '</g>');
 
-  // Legend: one row under the title.
-  const legend: [string, string, string | undefined, 'line' | 'area'][] = [
-    ['load (requests/s)', COLOURS.rps, undefined, 'line'],
-    ['replicas set', COLOURS.desired, undefined, 'line'],
-    ['replicas ready', COLOURS.ready, undefined, 'line'],
-    ...(options.oracle ? [['oracle: ready replicas needed', COLOURS.oracle, '4 3', 'line'] as [string, string, string, 'line']] : []),
-    [`${stat} latency`, COLOURS.latency, undefined, 'line'],
-    [`objective ${label(objectiveMs)} ms`, COLOURS.objective, '6 4', 'line'],
-    ['objective missed', COLOURS.objective, undefined, 'area'],
-  ];
-  out.push('<g class="legend">');
-  let lx = plotLeft;
-  for (const [text, colour, dash, kind] of legend) {
-    out.push(
-      kind === 'line'
-        ? `<line x1="${px(lx)}" y1="36" x2="${px(lx + 18)}" y2="36" stroke="${colour}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`
-        : `<rect x="${px(lx)}" y="31" width="18" height="10" fill="${colour}" fill-opacity="0.18"/>`,
-    );
-    out.push(`<text x="${px(lx + 22)}" y="40">${escapeXml(text)}</text>`);
-    lx += 22 + text.length * 6 + 14; // fixed advance: about 6 px per character at 11 px
-  }
-  out.push('</g>');
 
   const unit = timeUnit(result.durationSeconds);
   const timeTicks = ticks(result.durationSeconds / unit.seconds, 8).filter((v) => v * unit.seconds <= result.durationSeconds + 1e-9);
@@ -262,7 +274,7 @@ export function renderSimulationSvg(result: SimulationResult, options: Simulatio
     else spans.push([a, b]);
   });
   const objectiveY = px(lat.y(objectiveMs));
-  drawPanel(lat, 'latency', `${stat} latency, ms`, [
+  drawPanel(lat, 'latency', `${stat} latency, ms (capped at ${label(latencyCap)})`, [
     ...spans.map(([a, b]) => `<rect class="violation" x="${px(a)}" y="${px(lat.top)}" width="${px(Math.max(b - a, 0.5))}" height="${px(lat.height)}" fill="${COLOURS.objective}" fill-opacity="0.18"/>`),
     `<line class="objective" x1="${px(plotLeft)}" y1="${objectiveY}" x2="${px(plotLeft + plotWidth)}" y2="${objectiveY}" stroke="${COLOURS.objective}" stroke-width="1.5" stroke-dasharray="6 4"/>`,
     polyline('latency', COLOURS.latency, stepPoints(times, latency, end, x, lat.y, columns)),

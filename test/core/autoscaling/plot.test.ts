@@ -92,7 +92,7 @@ describe('a small result', () => {
   test('a legend names every series and the objective; the axes are labelled', () => {
     const legend = texts(all(svg, 'g').find((g) => g.attributes['class'] === 'legend')!);
     expect(legend).toEqual(['load (requests/s)', 'replicas set', 'replicas ready', 'oracle: ready replicas needed', 'p99 latency', 'objective 100 ms', 'objective missed']);
-    expect(texts(svg)).toEqual(expect.arrayContaining(['requests/s', 'replicas', 'p99 latency, ms', 'time, s']));
+    expect(texts(svg)).toEqual(expect.arrayContaining(['requests/s', 'replicas', 'p99 latency, ms (capped at 400)', 'time, s']));
   });
 
   test('each series is a step line: two points per sync, from the left edge of the plot to the right', () => {
