@@ -26,18 +26,18 @@ import type { RenderedModelService } from '../service/render';
 import { promNumber, withMatcher } from './promql';
 
 /** PromQL for one quantity of the model, given its series selector `sel` and a range `w` (`5m`). */
-export type Query = (sel: string, w: string) => string;
+export type MetricQuery = (sel: string, w: string) => string;
 
 /** What the monitoring knows about a runtime's metrics; absent members are not exposed. */
 export interface RuntimeMetrics {
   /** Requests per second over all the model's pods. */
-  readonly requestRate?: Query;
+  readonly requestRate?: MetricQuery;
   /** Mean request latency in seconds. */
-  readonly meanLatency?: Query;
+  readonly meanLatency?: MetricQuery;
   /** A latency quantile (0–1) in seconds, from a histogram. */
   readonly latencyQuantile?: (q: number, sel: string, w: string) => string;
   /** The fraction of requests that failed on the server's side. */
-  readonly errorRatio?: Query;
+  readonly errorRatio?: MetricQuery;
   /** The metric names the above read, for the report and tests. */
   readonly series: readonly string[];
 }
