@@ -1,10 +1,13 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { AutoscalerReport, formatAutoscalerReport } from '../core/autoscaling/autoscaler-report';
-import { renderAutoscaler } from '../core/autoscaling/render-autoscaler';
+import { renderAutoscaler, RenderedAutoscaler } from '../core/autoscaling/render-autoscaler';
 import { AutoscalerProps, IScalableWorkload, workloadInNamespace } from '../core/autoscaling/scalable-workload';
 import { Problems } from '../core/errors';
 import { ReportFiles } from './report-files';
+
+/** Renderings already made for props (by `ModelService.autoscale()`, which validates them under its own path). */
+const RENDERED = new WeakMap<AutoscalerProps, RenderedAutoscaler>();
 
 /** The file under `reports/` that holds the report of every autoscaler of an app. */
 export const AUTOSCALING_REPORT_FILE = 'autoscaling.md';
@@ -34,11 +37,20 @@ export class Autoscaler extends Construct {
   /** What the autoscaler does and why: signal, thresholds, sizing, cold-start cost. */
   public readonly report: AutoscalerReport;
 
+  /**
+   * @internal An autoscaler whose props `rendered` is the rendering of, made by the caller to
+   * validate them under its own prop paths (`ModelService.autoscale()`): not rendered again.
+   */
+  public static _fromRendering(scope: Construct, id: string, props: AutoscalerProps, rendered: RenderedAutoscaler): Autoscaler {
+    RENDERED.set(props, rendered);
+    return new Autoscaler(scope, id, props);
+  }
+
   public constructor(scope: Construct, id: string, props: AutoscalerProps) {
     super(scope, id);
     const { workload, name, ...options } = (typeof props === 'object' && props !== null ? props : {}) as AutoscalerProps;
     const problems = new Problems(this.node.path);
-    const rendered = renderAutoscaler(inChartNamespace(this, workload, problems), options, problems, name === undefined ? {} : { name });
+    const rendered = RENDERED.get(props) ?? renderAutoscaler(inChartNamespace(this, workload, problems), options, problems, name === undefined ? {} : { name });
     this.report = rendered.report;
     this.resource = new ApiObject(this, rendered.autoscaler.kind, rendered.autoscaler);
     const reports = ReportFiles.of(this);

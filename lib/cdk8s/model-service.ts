@@ -83,10 +83,10 @@ export class ModelService extends Construct {
     checkNoFixedReplicas(this.fixedReplicas, problems);
     problems.throwIfAny();
     const workload = scalableModelService(this.rendered);
-    // Checked here first, so problems name the prop as the user wrote it (`autoscale.…`).
-    renderAutoscaler(workload, options, problems.at('autoscale'));
+    // Rendered here, so problems name the prop as the user wrote it (`autoscale.…`).
+    const rendered = renderAutoscaler(workload, options, problems.at('autoscale'));
     this.deployment.addJsonPatch(JsonPatch.remove('/spec/replicas'));
-    this.scaler = new Autoscaler(this, 'Autoscaler', { ...options, workload });
+    this.scaler = Autoscaler._fromRendering(this, 'Autoscaler', { ...options, workload }, rendered);
     return this.scaler;
   }
 

@@ -37,7 +37,17 @@ export function scalableWorkloadOf(workload: Cdk8sPlusScalable | ApiObject, opti
     replicas = workload.toScalingTarget().replicas;
     workload.markHasAutoscaler();
   }
-  const manifest = ApiObject.of(workload).toJson() as KubeObject;
+  const read = (): KubeObject => ApiObject.of(workload).toJson() as KubeObject;
+  const manifest = read();
   const spec = manifest['spec'] as Record<string, unknown> | undefined;
-  return ScalableWorkload.fromManifest(replicas === undefined ? manifest : { ...manifest, spec: { ...spec, replicas } }, options);
+  const described = ScalableWorkload.fromManifest(replicas === undefined ? manifest : { ...manifest, spec: { ...spec, replicas } }, options);
+  // Containers added or resized afterwards would make the autoscaler's checks (requests, GPUs) stale.
+  const containers = JSON.stringify(described.containers);
+  workload.node.addValidation({
+    validate: () =>
+      JSON.stringify(ScalableWorkload.fromManifest(read(), options).containers) === containers
+        ? []
+        : [`modelship: the containers of ${workload.node.path} changed after scalableWorkloadOf() read them for an autoscaler; add every container (and its resources) before creating the Autoscaler`],
+  });
+  return described;
 }

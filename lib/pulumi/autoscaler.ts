@@ -8,6 +8,9 @@ import { isDnsLabel, NAME_RULES } from '../core/names';
 import { checkedNamespace } from './inputs';
 import { planObject, registerKubernetesResources } from './kubernetes-resources';
 
+/** Renderings already made for args (by `ModelService`, which validates them with its own props). */
+const RENDERED = new WeakMap<AutoscalerArgs, RenderedAutoscaler>();
+
 /** Args of a Pulumi {@link Autoscaler}: the core {@link AutoscalerProps}, with a namespace that may come from another resource. */
 export interface AutoscalerArgs extends AutoscalerProps {
   /**
@@ -57,6 +60,16 @@ export class Autoscaler extends pulumi.ComponentResource {
   public readonly reportMarkdown: pulumi.Output<string>;
 
   /**
+   * @internal An autoscaler whose args `rendered` is the rendering of (without a namespace that is
+   * an Output), made by the caller to validate them with its own props (`ModelService`): not
+   * rendered again.
+   */
+  public static _fromRendering(name: string, args: AutoscalerArgs, rendered: RenderedAutoscaler, opts: pulumi.ComponentResourceOptions = {}): Autoscaler {
+    RENDERED.set(args, rendered);
+    return new Autoscaler(name, args, opts);
+  }
+
+  /**
    * @param name the resource name; the prefix of its child's name
    * @param args the workload and the autoscaler's options
    * @param opts resource options; `provider`/`providers` reach the child
@@ -65,8 +78,7 @@ export class Autoscaler extends pulumi.ComponentResource {
     // Rendering first: invalid props fail before anything is registered.
     const { namespace, workload, name: objectName, ...options } = (typeof args === 'object' && args !== null ? args : {}) as AutoscalerArgs;
     const ctx = objectName === undefined ? {} : { name: objectName };
-    const plain = typeof namespace === 'string' && typeof workload === 'object' && workload !== null ? withNamespace(workload, namespace, new Problems(name)) : workload;
-    const rendered = renderAutoscaler(plain, options, new Problems(name), ctx);
+    const rendered = RENDERED.get(args) ?? renderAutoscaler(typeof namespace === 'string' && typeof workload === 'object' && workload !== null ? withNamespace(workload, namespace, new Problems(name)) : workload, options, new Problems(name), ctx);
     super(Autoscaler.TYPE, name, {}, opts);
     this.rendered = rendered;
     this.report = rendered.report;

@@ -126,9 +126,9 @@ export class ModelService extends pulumi.ComponentResource {
    * @param args the service's props
    * @param opts resource options; `provider`/`providers` reach every child
    */
-  public constructor(name: string, args: ModelServiceArgs, opts: pulumi.ComponentResourceOptions = {}) {
+  public constructor(name: string, args: ModelServiceArgs, opts: pulumi.ComponentResourceOptions = {}, /** @internal */ prerendered?: RenderedModelServiceArgs) {
     // Rendering first: invalid props fail before anything is registered.
-    const { rendered, autoscaler } = renderArgs(name, args);
+    const { rendered, autoscaler } = prerendered ?? renderModelServiceArgs(name, args);
     super(ModelService.TYPE, name, {}, opts);
     const { namespace, imageBuildOptions } = args;
     this.rendered = rendered;
@@ -167,7 +167,7 @@ export class ModelService extends pulumi.ComponentResource {
     if (autoscaler) {
       // Validated with the service's props above; a namespace from another resource reaches it once known.
       const workload = scalableModelService(rendered);
-      this.autoscaler = new Autoscaler(childResourceName(name, 'autoscaler'), { ...args.autoscale!, workload, ...(placedNamespace ? { namespace: placedNamespace } : {}) }, { parent: this });
+      this.autoscaler = Autoscaler._fromRendering(childResourceName(name, 'autoscaler'), { ...args.autoscale!, workload, ...(placedNamespace ? { namespace: placedNamespace } : {}) }, autoscaler, { parent: this });
     }
 
     const namespaceValue = placedNamespace ?? rendered.deployment.metadata.namespace;
@@ -203,8 +203,19 @@ export class ModelService extends pulumi.ComponentResource {
   }
 }
 
-/** Renders the args with the core, and the autoscaler they ask for; a namespace that is not yet known is placed after rendering. */
-function renderArgs(name: string, args: ModelServiceArgs): { rendered: RenderedModelService; autoscaler?: RenderedAutoscaler } {
+/** What {@link renderModelServiceArgs} renders. */
+export interface RenderedModelServiceArgs {
+  readonly rendered: RenderedModelService;
+  readonly autoscaler?: RenderedAutoscaler;
+}
+
+/**
+ * Renders the args of the ModelService `name` with the core, and the autoscaler they ask for;
+ * a namespace that is not yet known is placed after rendering. A ServingCluster renders its
+ * models with this first (to check them together before registering anything) and hands the
+ * result to each ModelService.
+ */
+export function renderModelServiceArgs(name: string, args: ModelServiceArgs): RenderedModelServiceArgs {
   const context = { path: name, defaultName: name };
   // Not an object: the core reports it as a ValidationError.
   if (typeof args !== 'object' || args === null) return { rendered: renderModelService(context, args as ModelServiceProps) };

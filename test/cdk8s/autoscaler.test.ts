@@ -80,6 +80,14 @@ describe('new Autoscaler(scope, id, { workload, ... })', () => {
     );
   });
 
+  test('containers added to a cdk8s-plus workload after it was read fail the synth, naming it', () => {
+    const chart = new Chart(Testing.app(), 'serving');
+    const ranker = new kplus.Deployment(chart, 'ranker', { containers: [{ image: 'ghcr.io/acme/ranker:2.1.0' }] });
+    new Autoscaler(chart, 'ranker-autoscaler', { workload: scalableWorkloadOf(ranker, { modelLoadTime: Duration.minutes(2) }), target: ScalingTarget.cpuUtilization(70), maxReplicas: 6 });
+    ranker.addContainer({ image: 'ghcr.io/acme/envoy:1.30.0', name: 'envoy' });
+    expect(() => Testing.synth(chart)).toThrow('modelship: the containers of serving/ranker changed after scalableWorkloadOf() read them for an autoscaler');
+  });
+
   test('a cdk8s-plus StatefulSet: its pods are <name>-<ordinal> in KEDA\'s query', () => {
     const chart = new Chart(Testing.app(), 'serving', { namespace: 'ml' });
     const llm = new kplus.StatefulSet(chart, 'llm', { containers: [{ image: 'vllm/vllm-openai:v0.6.3', portNumber: 8000 }] });
