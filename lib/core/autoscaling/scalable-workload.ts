@@ -91,7 +91,7 @@ export interface IScalableWorkload {
    * @default - none: no runtimeQueue, requestsPerSecond or latencySlo target
    */
   readonly scalingMetric?: string;
-  /** The startup budget: the model load time sets the scale-up window, the cold start the scale-down window and scale to zero. */
+  /** The startup budget: the cold start sets the scale-down window and scale to zero (the scale-up window is Kubernetes' 0 s). */
   readonly budget: ScalingBudget;
   /** How messages name what the pods run: `the torchserve runtime`, `Deployment/scorer`. */
   readonly description: string;
@@ -120,7 +120,7 @@ export interface AutoscalerProps extends AutoscalerOptions {
 
 /** How a workload's pods start and what they expose: what {@link ScalableWorkload} needs beyond its identity. */
 export interface WorkloadStartupOptions {
-  /** How long the server takes from container start to serving (loading its model): the scale-up window. */
+  /** How long the server takes from container start to serving (loading its model): part of the cold start. */
   readonly modelLoadTime: Duration;
   /**
    * How long pulling the image onto a node may take.
