@@ -8,7 +8,7 @@ import { join } from 'path';
 
 const RESULTS = join(__dirname, 'results');
 /** Sections in order: what each measures is in its own heading. */
-const SECTIONS = ['synth.md', 'images.md', 'pulumi.md'];
+const SECTIONS = ['synth.md', 'images.md', 'pulumi.md', 'autoscaling.md', 'capacity.md'];
 
 const parts = SECTIONS.map((name) => join(RESULTS, name)).filter((file) => existsSync(file)).map((file) => readFileSync(file, 'utf8').trim());
 const missing = SECTIONS.filter((name) => !existsSync(join(RESULTS, name)));
