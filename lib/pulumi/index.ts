@@ -11,3 +11,4 @@ export * from './image-build';
 export * from './inputs';
 export * from './kubernetes-resources';
 export * from './model-service';
+export * from './serving-cluster';

@@ -84,8 +84,9 @@ function withoutReplicas(deployment: pulumi.Inputs): pulumi.Inputs {
 type KubernetesResourceClass = new (name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
 /**
- * The typed resource class of every `apiVersion/kind` a ModelService renders; custom resources
- * (KEDA's ScaledObject) are `k8s.apiextensions.CustomResource`s. The args are the core's objects,
+ * The typed resource class of every `apiVersion/kind` a ModelService or ServingCluster renders;
+ * custom resources (KEDA's ScaledObject, Gateway API's HTTPRoute, the Prometheus Operator's
+ * monitors and rules) are `k8s.apiextensions.CustomResource`s. The args are the core's objects,
  * whose shape the tests check against the Kubernetes schema and the CRDs; the classes' own arg
  * types (DeploymentArgs requires `spec`) are not restated here.
  */
@@ -98,6 +99,16 @@ const RESOURCE_CLASSES: Readonly<Record<string, KubernetesResourceClass>> = {
   'networking.k8s.io/v1/NetworkPolicy': k8s.networking.v1.NetworkPolicy,
   'autoscaling/v2/HorizontalPodAutoscaler': k8s.autoscaling.v2.HorizontalPodAutoscaler as unknown as KubernetesResourceClass,
   'keda.sh/v1alpha1/ScaledObject': k8s.apiextensions.CustomResource as unknown as KubernetesResourceClass,
+  // A ServingCluster's own objects.
+  'v1/Namespace': k8s.core.v1.Namespace,
+  'v1/LimitRange': k8s.core.v1.LimitRange,
+  'v1/ResourceQuota': k8s.core.v1.ResourceQuota,
+  'scheduling.k8s.io/v1/PriorityClass': k8s.scheduling.v1.PriorityClass as unknown as KubernetesResourceClass,
+  'networking.k8s.io/v1/Ingress': k8s.networking.v1.Ingress,
+  'gateway.networking.k8s.io/v1/HTTPRoute': k8s.apiextensions.CustomResource as unknown as KubernetesResourceClass,
+  'monitoring.coreos.com/v1/ServiceMonitor': k8s.apiextensions.CustomResource as unknown as KubernetesResourceClass,
+  'monitoring.coreos.com/v1/PodMonitor': k8s.apiextensions.CustomResource as unknown as KubernetesResourceClass,
+  'monitoring.coreos.com/v1/PrometheusRule': k8s.apiextensions.CustomResource as unknown as KubernetesResourceClass,
 };
 
 /**

@@ -1,7 +1,7 @@
 /** The namespace-level objects of a ServingCluster: exactly what is rendered, and the props that shape it. */
 import { ClusterQuota, ValidationError, type KubeObject } from '../../../lib/core';
 import { MINIMAL_PROPS } from '../../support/fixtures';
-import { GATEWAY, expectValidCluster, ofKind, renderCluster, specOf, torchServe } from './support';
+import { GATEWAY, expectValidCluster, renderCluster, specOf, torchServe } from './support';
 
 describe('namespace-level objects', () => {
   const cluster = renderCluster({ routing: GATEWAY }, { fraud: torchServe() });
