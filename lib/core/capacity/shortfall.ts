@@ -25,13 +25,14 @@ export interface CapacityShortfall {
  */
 export function shortfallsOf(instance: PackingInstance, packing: Packing, names: readonly string[]): CapacityShortfall[] {
   const out: CapacityShortfall[] = [];
+  const replicasOf = (u: number, name: string) => `${u} replica${u === 1 ? '' : 's'} of ${name}`;
   instance.items.forEach((item, i) => {
     const u = packing.unplaced[i]!;
     if (u === 0) return;
     const name = names[item.workload]!;
     const pools = item.pools.filter((p) => instance.bins[p]!.count > 0);
     if (pools.length === 0) {
-      out.push({ workload: name, replicas: u, resource: 'nodes', short: u, message: `${u} replica(s) of ${name} have no node: no pool with nodes matches its node selector and tolerations` });
+      out.push({ workload: name, replicas: u, resource: 'nodes', short: u, message: `${replicasOf(u, name)} ${u === 1 ? 'has' : 'have'} no node: no pool with nodes matches its node selector and tolerations` });
       return;
     }
     // A replica larger than every node it may use.
@@ -73,8 +74,8 @@ export function shortfallsOf(instance: PackingInstance, packing: Packing, names:
       const { resource, short, free } = worst;
       const what = resource === 'nodes'
         ? `at most ${item.maxPerNode} per node, and the nodes it may use have room for ${free} more`
-        : `they need ${formatAmount(resource, worst.need)}; the nodes ${name} may use have ${formatAmount(resource, free)} free`;
-      out.push({ workload: name, replicas: u, resource, short, message: `${u} replica(s) of ${name} do not fit: ${formatAmount(resource, short)} short (${what})` });
+        : `${u === 1 ? 'it needs' : 'they need'} ${formatAmount(resource, worst.need)}; the nodes ${name} may use have ${formatAmount(resource, free)} free`;
+      out.push({ workload: name, replicas: u, resource, short, message: `${replicasOf(u, name)} ${u === 1 ? 'does' : 'do'} not fit: ${formatAmount(resource, short)} short (${what})` });
       return;
     }
     // Enough in total, but no single node has room: name the resource the roomiest node lacks most.
@@ -95,7 +96,7 @@ export function shortfallsOf(instance: PackingInstance, packing: Packing, names:
       replicas: u,
       resource,
       short: u * item.demand[pick]!,
-      message: `${u} replica(s) of ${name} (${formatCpu(item.demand[0]!)}, ${formatMemory(item.demand[1]!)} each) do not fit: enough is free in total, but spread over nodes none of which has room for a replica`,
+      message: `${replicasOf(u, name)} (${formatCpu(item.demand[0]!)}, ${formatMemory(item.demand[1]!)} each) ${u === 1 ? 'does' : 'do'} not fit: enough is free in total, but spread over nodes none of which has room for a replica`,
     });
   });
   return out;

@@ -44,7 +44,16 @@ export interface CapacityWorkload {
 
 const HOSTNAME = 'kubernetes.io/hostname';
 
-type Amounts = { cpu: number; memory: number; gpus: number };
+/** What a pod requests of the resources the plan counts. */
+export interface PodRequests {
+  /** Millicores. */
+  readonly cpu: number;
+  /** Bytes. */
+  readonly memory: number;
+  /** Whole GPUs (`nvidia.com/gpu`). */
+  readonly gpus: number;
+}
+type Amounts = PodRequests;
 const NONE: Amounts = { cpu: 0, memory: 0, gpus: 0 };
 
 function amountsOf(container: Container): Amounts {
@@ -136,7 +145,10 @@ export function validateWorkload(problems: Problems, w: CapacityWorkload): void 
   if (!(Number.isFinite(w.memoryBytes) && w.memoryBytes >= 0)) problems.add('memoryBytes', w.memoryBytes, 'expected a number of bytes, 0 or more');
   checkInteger(problems, 'gpus', w.gpus ?? Number.NaN, 0);
   checkInteger(problems, 'minReplicas', w.minReplicas ?? Number.NaN, 0);
-  checkInteger(problems, 'maxReplicas', w.maxReplicas ?? Number.NaN, Number.isInteger(w.minReplicas) ? Math.max(0, w.minReplicas) : 0);
+  checkInteger(problems, 'maxReplicas', w.maxReplicas ?? Number.NaN, 0);
+  if (Number.isInteger(w.maxReplicas) && Number.isInteger(w.minReplicas) && w.maxReplicas < w.minReplicas) {
+    problems.add('maxReplicas', w.maxReplicas, `expected at least minReplicas (${w.minReplicas})`);
+  }
   checkInteger(problems, 'surge', w.surge ?? Number.NaN, 0);
   checkInteger(problems, 'maxPerNode', w.maxPerNode, 1);
   if (w.nodeSelector !== undefined && !isPlainObject(w.nodeSelector)) problems.add('nodeSelector', w.nodeSelector, 'expected a map of node labels');

@@ -1,0 +1,98 @@
+/**
+ * Properties of the planner on generated instances: every placement is valid (checked
+ * independently), no placement beats the LP bound, the heuristic never beats the proven
+ * optimum, and the exact MIP agrees with the heuristic where the heuristic meets the bound.
+ */
+import * as fc from 'fast-check';
+import { NodePool, planCapacityScenario, type CapacityWorkload } from '../../../lib/core';
+import { violations, workload } from './support';
+
+const toleration = [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }];
+
+/** Two or three pools (one tainted GPU pool, one labelled) and two to five models. */
+const instances = fc
+  .record({
+    general: fc.record({ count: fc.integer({ min: 0, max: 6 }), cpu: fc.integer({ min: 2, max: 16 }), memory: fc.integer({ min: 2, max: 64 }) }),
+    ssd: fc.record({ count: fc.integer({ min: 0, max: 4 }), cpu: fc.integer({ min: 2, max: 16 }), memory: fc.integer({ min: 2, max: 64 }) }),
+    gpu: fc.option(fc.record({ count: fc.integer({ min: 1, max: 3 }), gpus: fc.integer({ min: 1, max: 4 }) }), { nil: undefined }),
+    models: fc.array(
+      fc.record({
+        cpu: fc.integer({ min: 1, max: 16 }).map((q) => q / 4),
+        memory: fc.integer({ min: 1, max: 32 }).map((q) => q / 2),
+        replicas: fc.integer({ min: 0, max: 6 }),
+        gpus: fc.constantFrom(0, 0, 1, 2),
+        ssd: fc.boolean(),
+        maxPerNode: fc.option(fc.integer({ min: 1, max: 2 }), { nil: undefined }),
+      }),
+      { minLength: 2, maxLength: 5 },
+    ),
+  })
+  .map(({ general, ssd, gpu, models }) => {
+    const pools = [
+      NodePool.cpu('general', { count: general.count, cpu: String(general.cpu), memory: `${general.memory}Gi` }),
+      NodePool.cpu('ssd', { count: ssd.count, cpu: String(ssd.cpu), memory: `${ssd.memory}Gi`, labels: { disk: 'ssd' } }),
+      ...(gpu ? [NodePool.gpu('gpu', { count: gpu.count, cpu: '32', memory: '128Gi', gpus: gpu.gpus })] : []),
+    ];
+    const workloads: CapacityWorkload[] = models.map((m, i) =>
+      workload(`m${i}`, m.cpu, m.memory, m.replicas, {
+        ...(m.gpus ? { gpus: m.gpus, tolerations: toleration } : {}),
+        ...(m.ssd ? { nodeSelector: { disk: 'ssd' } } : {}),
+        ...(m.maxPerNode ? { maxPerNode: m.maxPerNode } : {}),
+      }),
+    );
+    return { pools, workloads, replicas: workloads.map((w) => w.minReplicas) };
+  });
+
+test('every placement respects resources, pods, selectors, taints and replicas per node, and never beats the LP bound', () => {
+  fc.assert(
+    fc.property(instances, ({ pools, workloads, replicas }) => {
+      for (const method of ['heuristic', 'exact'] as const) {
+        const s = planCapacityScenario('min', pools, workloads, replicas, { method, compareWithScheduler: false });
+        expect(violations(pools, workloads, s)).toEqual([]);
+        if (s.feasible && s.lpBound !== undefined) expect(s.nodesUsed).toBeGreaterThanOrEqual(s.lpBound);
+        if (s.feasible) expect(s.shortfalls).toEqual([]);
+        else expect(s.shortfalls.length).toBeGreaterThan(0);
+      }
+    }),
+    { numRuns: 40, seed: 6 },
+  );
+});
+
+test('exact and heuristic agree on feasibility; the heuristic never uses fewer nodes than the proven optimum', () => {
+  fc.assert(
+    fc.property(instances, ({ pools, workloads, replicas }) => {
+      const exact = planCapacityScenario('min', pools, workloads, replicas, { method: 'exact', compareWithScheduler: false });
+      const heuristic = planCapacityScenario('min', pools, workloads, replicas, { method: 'heuristic', compareWithScheduler: false });
+      if (exact.method !== 'exact' || !exact.optimal) return;
+      // The heuristic may fail to find a packing that exists, never the other way round.
+      if (heuristic.feasible) expect(exact.feasible).toBe(true);
+      if (exact.feasible && heuristic.feasible) expect(heuristic.nodesUsed).toBeGreaterThanOrEqual(exact.nodesUsed);
+      if (heuristic.optimal && heuristic.feasible) expect(heuristic.nodesUsed).toBe(exact.nodesUsed);
+    }),
+    { numRuns: 40, seed: 7 },
+  );
+});
+
+test('on small fixed instances the heuristic finds the MIP optimum', () => {
+  const pools = [NodePool.cpu('small', { count: 10, cpu: '4', memory: '16Gi' }), NodePool.cpu('large', { count: 4, cpu: '16', memory: '64Gi' })];
+  const cases: CapacityWorkload[][] = [
+    [workload('a', 3, 4, 4), workload('b', 1, 2, 6), workload('c', 2, 8, 3)],
+    [workload('a', 2.5, 10, 3), workload('b', 1.5, 3, 5), workload('c', 0.5, 1, 9)],
+    [workload('a', 6, 20, 2), workload('b', 4, 4, 3, { maxPerNode: 1 }), workload('c', 1, 1, 8)],
+  ];
+  for (const workloads of cases) {
+    const replicas = workloads.map((w) => w.minReplicas);
+    const exact = planCapacityScenario('min', pools, workloads, replicas, { method: 'exact' });
+    const heuristic = planCapacityScenario('min', pools, workloads, replicas, { method: 'heuristic' });
+    expect(exact).toMatchObject({ method: 'exact', optimal: true, feasible: true });
+    expect(heuristic.nodesUsed).toBe(exact.nodesUsed);
+    expect(exact.lpBound).toBeLessThanOrEqual(exact.nodesUsed);
+  }
+});
+
+test('plans are deterministic', () => {
+  const pools = [NodePool.cpu('general', { count: 8, cpu: '8', memory: '32Gi' })];
+  const workloads = [workload('a', 1.5, 6, 7), workload('b', 0.5, 3, 11), workload('c', 3, 2, 4)];
+  const run = () => planCapacityScenario('max', pools, workloads, [7, 11, 4]);
+  expect(run()).toEqual(run());
+});
