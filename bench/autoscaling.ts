@@ -31,7 +31,7 @@ import {
   type SimulationResult,
   type TracePoint,
 } from '../lib/core';
-import { gitDescription, isoDate, loadDuring, machine, ROOT, runMain } from './support';
+import { gitDescription, isoDate, loadDuring, machine, mulberry32, ROOT, runMain } from './support';
 
 const RESULTS = join(ROOT, 'bench', 'results');
 const TRACES = join(ROOT, 'bench', 'traces');
@@ -79,21 +79,9 @@ interface Trace {
   readonly note?: (coldStartSeconds: number, durationSeconds: number) => string;
 }
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Points every `step` s for `seconds`, of `shape(t)` times 1 ± `noise` (uniform, seeded). */
 function generate(seconds: number, step: number, seed: number, noise: number, shape: (t: number) => number): TracePoint[] {
-  const random = prng(seed);
+  const random = mulberry32(seed);
   return Array.from({ length: Math.floor(seconds / step) }, (_, i) => ({ t: i * step, rps: shape(i * step) * (1 + noise * (2 * random() - 1)) }));
 }
 
@@ -102,7 +90,7 @@ const DAY = 24 * HOUR;
 
 function syntheticTraces(): Trace[] {
   const diurnal = generate(2 * DAY, 60, 1, 0.05, (t) => 0.6 - 0.4 * Math.cos((2 * Math.PI * (t - 2 * HOUR)) / DAY));
-  const spikeRandom = prng(2);
+  const spikeRandom = mulberry32(2);
   const spikes = [0, 1, 2].map((i) => ({ start: (1 + 2 * i + spikeRandom()) * HOUR, length: (10 + 20 * spikeRandom()) * 60 }));
   const spike = generate(8 * HOUR, 15, 3, 0.05, (t) => (spikes.some((s) => t >= s.start && t < s.start + s.length) ? 1 : 0.3));
   const ramp = generate(8 * HOUR, 15, 4, 0.05, (t) => {

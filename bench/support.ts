@@ -171,3 +171,18 @@ export function machine(loadBefore: readonly number[], loadAfter: readonly numbe
 
 /** The range of the 1-minute load averages sampled during the run. */
 export const loadDuring = (samples: readonly number[]): string => `1-minute load during the run ${Math.min(...samples).toFixed(2)}–${Math.max(...samples).toFixed(2)}`;
+
+// ---------------------------------------------------------------------------------------------
+// Seeded randomness
+
+/** mulberry32: a small seeded PRNG, uniform in [0, 1), so every run generates the same inputs. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
