@@ -6,8 +6,7 @@
  */
 export { RESTART_WINDOW, SUSTAINED_FOR, type AlertRule } from './alerts';
 export { DASHBOARD_SCHEMA_VERSION, MAX_DASHBOARD_UID_LENGTH, dashboardUid } from './dashboard';
-export { measurableLatencyObjective } from './latency-objective';
 export { MonitorKind, type ModelLatencyObjective, type ModelMonitoringOptions, type MonitoringAlertOptions } from './options';
 export { renderModelMonitoring, type RenderedMonitoring } from './render-monitoring';
-export { RUNTIME_METRICS, runtimeMetrics, type MetricQuery, type RuntimeMetrics } from './runtime-metrics';
+export { RUNTIME_METRICS, runtimeKindOf, runtimeMetrics, type MetricQuery, type RuntimeMetrics } from './runtime-metrics';
 export { podPattern } from './scope';

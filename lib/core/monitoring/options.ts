@@ -100,9 +100,9 @@ export interface ModelMonitoringOptions {
   readonly scrapeInterval?: Duration;
   /**
    * The model's latency objective; without one no latency alert is rendered (the dashboard still
-   * charts latency). `measurableLatencyObjective(rendered, autoscalerTarget)` gives the part of an
-   * autoscaler's `ScalingTarget.latencySlo` the runtime can be alerted on, to alert on the number
-   * the autoscaler sizes for.
+   * charts latency). ServingCluster fills it from the model's `ScalingTarget.latencySlo`
+   * autoscaler when neither the cluster nor the model gives one, so alerts watch the number the
+   * autoscaler sizes for.
    * @default - no latency alert
    */
   readonly latencyObjective?: ModelLatencyObjective;
