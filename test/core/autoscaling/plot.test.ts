@@ -150,6 +150,17 @@ describe('a small result', () => {
     expect(texts(plain)).toContain('Autoscaling simulation');
     expect(plain.attributes['viewBox']).toBe('0 0 640 400');
   });
+
+  test('a narrow chart wraps the legend into rows and moves the panels down to make room', () => {
+    const rowsOf = (svg: XmlElement): number => new Set(all(all(svg, 'g').find((g) => g.attributes['class'] === 'legend')!, 'text').map((t) => t.attributes['y'])).size;
+    const topOf = (svg: XmlElement): number => Math.min(...all(panel(svg, 'load'), 'line').map((l) => Number(l.attributes['y1'])));
+    const wide = parseXml(renderSimulationSvg(small, { slo, width: 1600 }));
+    const narrow = parseXml(renderSimulationSvg(small, { slo, width: 320 }));
+    expect(rowsOf(wide)).toBe(1);
+    expect(rowsOf(narrow)).toBe(4); // at about 6 px a character: two short items share the first row
+    expect(topOf(narrow) - topOf(wide)).toBe(3 * 16);
+    for (const t of all(narrow, 'text')) expect(Number(t.attributes['y'])).toBeLessThanOrEqual(600);
+  });
 });
 
 describe('a week of syncs', () => {
