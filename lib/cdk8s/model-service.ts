@@ -73,9 +73,9 @@ export class ModelService extends Construct {
    * Scales the service with a HorizontalPodAutoscaler, or a KEDA ScaledObject when it scales to
    * zero, on the signal `options.target` names (the runtime's own queue, requests per second,
    * GPU, CPU, or a latency SLO the autoscaler is sized from). The Deployment then leaves
-   * `spec.replicas` to the autoscaler.
+   * `spec.replicas` to the autoscaler. Problems are reported under `autoscale.…` of this service.
    *
-   * @returns the Autoscaler, with its report
+   * @returns the Autoscaler, with its report (also written to `reports/autoscaling.md` at synth)
    */
   public autoscale(options: AutoscalerOptions): Autoscaler {
     const problems = new Problems(this.node.path);
