@@ -320,8 +320,9 @@ async function main(): Promise<void> {
     out.push(`${run.trace.description}; scaled to a peak of ${fmt(PEAK_RPS)} requests/s; ${fmt(run.rows[0]!.durationSeconds / HOUR, 1)} h. The oracle needs up to ${run.oracle.peakReplicas} replicas; of its replica-seconds, ${pct(run.oracle.idleReplicaSeconds / run.oracle.replicaSeconds)} are pods loading ahead of need or kept through short dips.`, '');
     out.push(...table(run), '');
     out.push(`Target for (a): ${verdict(run).text}.${run.trace.note ? ` ${run.trace.note(sizing.modelLoadTimeSeconds, run.rows[0]!.durationSeconds)}` : ''}`, '');
-    out.push(`![${run.trace.title}](autoscaling-${run.trace.name}.svg)`, '');
-    out.push(`[autoscaling-${run.trace.name}.svg](autoscaling-${run.trace.name}.svg): load, replicas set and ready by (a) with the oracle's need dashed, and (a)'s p99 against the objective (red: missed).`, '');
+    // Root-relative links: they resolve both here and once bench/assemble.ts copies this section into BENCHMARKS.md.
+    out.push(`![${run.trace.title}](/bench/results/autoscaling-${run.trace.name}.svg)`, '');
+    out.push(`[bench/results/autoscaling-${run.trace.name}.svg](/bench/results/autoscaling-${run.trace.name}.svg): load, replicas set and ready by (a) with the oracle's need dashed, and (a)'s p99 against the objective (red: missed).`, '');
   }
 
   writeFileSync(join(RESULTS, 'autoscaling.md'), `${out.join('\n').trimEnd()}\n`);
