@@ -123,5 +123,4 @@ describe('problems', () => {
       ['serving/prod', 'models.fraud.minReplicas'],
     ]);
   });
-
 });

@@ -2,14 +2,16 @@
  * One definition, two front ends: for the same props, the objects the Pulumi ModelService
  * registers under mocks equal the manifests the cdk8s ModelService synthesizes, for every
  * runtime, with a registry image, autoscaled (HPA and KEDA), and with an image built from a
- * model directory; and an Autoscaler created on its own for a described workload. The one
+ * model directory; an Autoscaler created on its own for a described workload; and a whole
+ * ServingCluster (models, autoscalers, canary, shadow, routes, monitoring). The one
  * intended difference is the built image's reference: cdk8s deploys the content-hash tag it
  * writes into docker-bake.json, Pulumi the digest it pushed.
  */
 import * as path from 'path';
 import { Autoscaler as Cdk8sAutoscaler, ModelService as Cdk8sModelService } from '../../lib/cdk8s';
 import { ActivationSignal, Duration, ScalableWorkload, ScalingTarget, type AutoscalerOptions, type KubeObject } from '../../lib/core';
-import { Autoscaler, ModelService, type ModelServiceArgs } from '../../lib/pulumi';
+import { Autoscaler, ModelService, ServingCluster, type ClusterModelArgs, type ModelServiceArgs } from '../../lib/pulumi';
+import { cdk8sCluster, clusterAutoscalers, clusterModels, clusterProps } from '../support/cluster-fixtures';
 import { expectValidObjects, MINIMAL_PROPS, RUNTIME_KINDS, synthChart } from '../support/fixtures';
 import { childName, containersOf, kubernetesType, withServerImage } from './support/expected';
 import { mockDigest, startMocks } from './support/mocks';
@@ -112,5 +114,28 @@ describe('an Autoscaler for a described workload', () => {
     expect(child!.type).toBe(kubernetesType(manifests[0]!));
     expect(child!.inputs).toEqual(manifests[0]);
     expect(autoscaler.report.workload).toBe(kind === 'deployment' ? 'Deployment/scorer' : 'StatefulSet/scorer');
+  });
+});
+
+/** The cluster fixture's models as Pulumi args: the autoscalers given up front. */
+function modelArgs(): Record<string, ClusterModelArgs> {
+  const autoscalers = clusterAutoscalers();
+  return Object.fromEntries(Object.entries(clusterModels()).map(([id, props]) => [id, { ...props, ...(autoscalers[id] ? { autoscale: autoscalers[id] } : {}) }]));
+}
+
+const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+const byKey = (objects: KubeObject[]) => [...objects].sort((a, b) => key(a).localeCompare(key(b)));
+
+describe('ServingCluster', () => {
+  test('the same definition (models, autoscalers, canary, shadow, routes, monitoring) registers exactly the objects cdk8s synthesizes', async () => {
+    const manifests = synthChart((chart) => {
+      cdk8sCluster(chart);
+    });
+    const mocks = await startMocks();
+    new ServingCluster('prod', { ...clusterProps(), models: modelArgs() });
+    await mocks.settle();
+    const registered = mocks.registrations.filter((r) => r.type.startsWith('kubernetes:'));
+    for (const r of registered) expect(r.type).toBe(kubernetesType(r.inputs as unknown as KubeObject));
+    expect(byKey(registered.map((r) => r.inputs as unknown as KubeObject))).toEqual(byKey(manifests));
   });
 });
