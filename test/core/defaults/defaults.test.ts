@@ -7,6 +7,7 @@ import { ARTIFACT_AND_ACCELERATOR_DEFAULTS } from './artifact-and-accelerator.ca
 import { AUTOSCALER_DEFAULTS } from './autoscaler.cases';
 import { BUILD_DEFAULTS } from './build.cases';
 import { CAPACITY_DEFAULTS } from './capacity.cases';
+import { CLUSTER_DEFAULTS } from './cluster.cases';
 import { COMPOSE_DEFAULTS } from './compose.cases';
 import type { DefaultCases } from './cases';
 import { CORE_DIR, scanDocumentedDefaults } from './documented-defaults';
@@ -17,7 +18,7 @@ import { SIMULATION_DEFAULTS } from './simulation.cases';
 import * as fs from 'fs';
 import * as path from 'path';
 
-const TABLES: Record<string, DefaultCases> = { service: SERVICE_DEFAULTS, runtime: RUNTIME_DEFAULTS, 'artifact and accelerator': ARTIFACT_AND_ACCELERATOR_DEFAULTS, 'image build': BUILD_DEFAULTS, compose: COMPOSE_DEFAULTS, autoscaler: AUTOSCALER_DEFAULTS, monitoring: MONITORING_DEFAULTS, 'autoscaling simulation': SIMULATION_DEFAULTS, capacity: CAPACITY_DEFAULTS };
+const TABLES: Record<string, DefaultCases> = { service: SERVICE_DEFAULTS, runtime: RUNTIME_DEFAULTS, 'artifact and accelerator': ARTIFACT_AND_ACCELERATOR_DEFAULTS, 'image build': BUILD_DEFAULTS, compose: COMPOSE_DEFAULTS, autoscaler: AUTOSCALER_DEFAULTS, monitoring: MONITORING_DEFAULTS, 'autoscaling simulation': SIMULATION_DEFAULTS, capacity: CAPACITY_DEFAULTS, cluster: CLUSTER_DEFAULTS };
 const ALL: DefaultCases = Object.assign({}, ...Object.values(TABLES));
 
 describe.each(Object.entries(TABLES))('%s defaults', (_table, cases) => {
