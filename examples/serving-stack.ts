@@ -8,23 +8,44 @@ import {
   ActivationSignal,
   ArtifactCredentials,
   AutoscalerOptions,
+  ClusterModelProps,
+  ClusterRouting,
   Duration,
   InferenceClients,
   ModelArtifact,
   ModelImage,
-  ModelServiceProps,
+  ModelRoute,
+  NodePool,
   PortRole,
+  Priority,
   Runtime,
   ScalingTarget,
+  ServingClusterProps,
   Size,
   VersionPolicy,
 } from '../lib/core';
 
-/** The namespace every model of the example runs in, enforcing Pod Security "restricted". */
+/** The namespace every model of the example runs in: the ServingCluster's, Pod Security "restricted" enforced. */
 export const NAMESPACE = 'serving';
 
-/** Labels of that namespace. */
-export const NAMESPACE_LABELS = { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.28' };
+/**
+ * The cluster the models share: its node pools (sized so every model fits at minReplicas, at
+ * maxReplicas and while all of them roll out at once; see reports/capacity-serving.md after a
+ * synth), one Gateway API entry point, and a ResourceQuota computed from the models.
+ */
+export function servingCluster(): ServingClusterProps {
+  return {
+    namespace: NAMESPACE,
+    nodePools: [
+      NodePool.cpu('general', { count: 8, cpu: '16', memory: '64Gi' }),
+      NodePool.gpu('l4', { count: 3, cpu: '32', memory: '128Gi', gpus: 4, gpuProduct: 'NVIDIA-L4' }),
+      // MIG slices are not counted by the planner: the pool holds the vision model's pods by CPU and memory.
+      NodePool.gpu('a100', { count: 1, cpu: '32', memory: '256Gi', gpus: 8, gpuProduct: 'NVIDIA-A100-SXM4-40GB' }),
+    ],
+    // A Gateway named "public" in the "gateway" namespace (Envoy Gateway, Istio, Cilium, …) must exist.
+    routing: ClusterRouting.gateway({ gatewayName: 'public', gatewayNamespace: 'gateway', hostnames: ['models.example.com'] }),
+  };
+}
 
 /** Where the example's model directories are, relative to the repository root (where synth runs). */
 export const EXAMPLE_MODELS_DIR = 'examples/models';
@@ -34,7 +55,7 @@ export const EXAMPLE_MODELS_DIR = 'examples/models';
  *
  * @param modelsDir where the model directories are; the e2e suite passes a copy to change a file
  */
-export function servingStack(modelsDir: string = EXAMPLE_MODELS_DIR): Record<string, ModelServiceProps> {
+export function servingStack(modelsDir: string = EXAMPLE_MODELS_DIR): Record<string, ClusterModelProps> {
   return {
     // TorchServe, image built from examples/models/fraud: modelship packs the .mar itself.
     fraud: {
@@ -49,7 +70,16 @@ export function servingStack(modelsDir: string = EXAMPLE_MODELS_DIR): Record<str
       }),
       resources: { cpu: '2', memory: '4Gi' },
       modelLoadTime: Duration.minutes(2),
+      // The payments namespace calls it in-cluster; the cluster adds the Gateway's namespace.
       inferenceClients: InferenceClients.namespaces('payments'),
+      priority: Priority.critical(),
+    },
+
+    // The next fraud model, a canary taking 10 % of /fraud: promote it by setting weight to 100.
+    'fraud-v8': {
+      runtime: Runtime.torchServe({ model: ModelArtifact.fromS3('s3://acme-models/fraud/v8/fraud.mar', { size: Size.mebibytes(200) }) }),
+      resources: { cpu: '2', memory: '4Gi' },
+      canary: { of: 'fraud', weight: 10 },
     },
 
     // TorchServe again, this time a .mar fetched from S3 at start with an IAM role (no secret).
@@ -71,6 +101,15 @@ export function servingStack(modelsDir: string = EXAMPLE_MODELS_DIR): Record<str
       }),
       resources: { cpu: '4', memory: '8Gi' },
       replicas: 3,
+    },
+
+    // A retrained recommender in shadow: a copy of a fifth of /recommender's requests, its responses discarded.
+    'recommender-shadow': {
+      runtime: Runtime.tensorflowServing({ model: ModelArtifact.fromGcs('gs://acme-models/recommender/v2/', { size: Size.mebibytes(300) }) }),
+      resources: { cpu: '4', memory: '8Gi' },
+      replicas: 1,
+      mirror: { of: 'recommender', percent: 20 },
+      priority: Priority.batch(),
     },
 
     // TF Serving from an HTTPS archive pinned by sha256: two versions, labelled stable and canary.
@@ -118,6 +157,8 @@ export function servingStack(modelsDir: string = EXAMPLE_MODELS_DIR): Record<str
       accelerator: Accelerator.nvidiaGpu({ count: 2, product: 'NVIDIA-L4' }),
       resources: { cpu: '8', memory: '48Gi' },
       modelLoadTime: Duration.minutes(8),
+      // Served on its own host, the OpenAI API paths unchanged.
+      route: ModelRoute.host('chat.example.com'),
     },
 
     // Custom: the team's own standard-library Python server (examples/models/churn), built on a pinned Python base.
@@ -141,6 +182,9 @@ export function servingStack(modelsDir: string = EXAMPLE_MODELS_DIR): Record<str
       }),
       resources: { cpu: '500m', memory: '512Mi' },
       modelLoadTime: Duration.seconds(30),
+      // Called by batch jobs in-cluster only.
+      route: ModelRoute.none(),
+      priority: Priority.batch(),
     },
   };
 }

@@ -1,31 +1,37 @@
 /**
  * The example serving stack (examples/serving-stack.ts) as a cdk8s app: `cdk8s synth` writes
- * its manifests, image build contexts and bake file into dist/. In your own app, import from
- * "modelship" instead of "../../lib".
+ * its manifests, image build contexts, bake file and reports (autoscaling, capacity) into
+ * dist/, and the capacity planner's worked example (examples/capacity-worked-example.ts) as a
+ * second chart. In your own app, import from "modelship" instead of "../../lib".
  */
-import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ImageAssets, ModelService } from '../../lib';
-import { NAMESPACE, NAMESPACE_LABELS, servingAutoscalers, servingStack } from '../serving-stack';
+import { ImageAssets, ServingCluster } from '../../lib';
+import { workedExampleCluster, workedExampleModels } from '../capacity-worked-example';
+import { servingAutoscalers, servingCluster, servingStack } from '../serving-stack';
 
 /** The example stack as a chart, so tests can synthesize it without writing files. */
 export class ServingChart extends Chart {
+  /** The cluster of every model. */
+  public readonly cluster: ServingCluster;
+
   public constructor(scope: Construct, id: string) {
-    super(scope, id, { namespace: NAMESPACE });
-
-    const namespace = new ApiObject(this, 'namespace', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: NAMESPACE, labels: NAMESPACE_LABELS },
-    });
-    // The chart stamps its namespace on every object; a Namespace itself is cluster-scoped.
-    namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-
+    super(scope, id);
+    this.cluster = new ServingCluster(this, 'cluster', servingCluster());
     const autoscalers = servingAutoscalers();
     for (const [name, props] of Object.entries(servingStack())) {
-      const service = new ModelService(this, name, props);
+      const service = this.cluster.addModel(name, props);
       if (autoscalers[name]) service.autoscale(autoscalers[name]);
     }
+  }
+}
+
+/** The capacity planner's worked example as a chart: ten small nodes, five models. */
+export class WorkedExampleChart extends Chart {
+  public constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const cluster = new ServingCluster(this, 'cluster', workedExampleCluster());
+    for (const [name, props] of Object.entries(workedExampleModels())) cluster.addModel(name, props);
   }
 }
 
@@ -35,5 +41,6 @@ if (require.main === module) {
   // Also write dist/compose.yaml, to run the stack locally from the same images.
   ImageAssets.of(app).writeCompose = true;
   new ServingChart(app, 'serving');
+  new WorkedExampleChart(app, 'capacity-worked-example');
   app.synth();
 }

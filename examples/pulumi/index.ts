@@ -6,9 +6,8 @@
  * "modelship/pulumi" instead of "../../lib/pulumi".
  */
 import * as path from 'path';
-import * as k8s from '@pulumi/kubernetes';
-import { ModelService } from '../../lib/pulumi';
-import { EXAMPLE_MODELS_DIR, NAMESPACE, NAMESPACE_LABELS, servingAutoscalers, servingStack } from '../serving-stack';
+import { ServingCluster, type ClusterModelArgs } from '../../lib/pulumi';
+import { EXAMPLE_MODELS_DIR, servingAutoscalers, servingCluster, servingStack } from '../serving-stack';
 
 /**
  * The model directories, absolute: Pulumi runs a program whose `main` is a directory from that
@@ -16,17 +15,21 @@ import { EXAMPLE_MODELS_DIR, NAMESPACE, NAMESPACE_LABELS, servingAutoscalers, se
  */
 const MODELS_DIR = path.resolve(__dirname, '..', '..', EXAMPLE_MODELS_DIR);
 
-/** The namespace, enforcing Pod Security "restricted"; every model waits for it through `metadata.name`. */
-const namespace = new k8s.core.v1.Namespace(NAMESPACE, { metadata: { name: NAMESPACE, labels: NAMESPACE_LABELS } });
-
-/** One ModelService per model of the stack, named as in the stack, autoscaled where the stack says so. */
+/** Every model of the stack, autoscaled where the stack says so (Pulumi takes the autoscaler up front). */
 const autoscalers = servingAutoscalers();
-const services = Object.entries(servingStack(MODELS_DIR)).map(
-  ([name, props]) => new ModelService(name, { ...props, namespace: namespace.metadata.name, ...(autoscalers[name] ? { autoscale: autoscalers[name] } : {}) }),
+const models: Record<string, ClusterModelArgs> = Object.fromEntries(
+  Object.entries(servingStack(MODELS_DIR)).map(([name, props]) => [name, { ...props, ...(autoscalers[name] ? { autoscale: autoscalers[name] } : {}) }]),
 );
+
+/** The cluster: its Namespace, quota, priorities, routes and monitoring, and one ModelService per model. */
+const cluster = new ServingCluster('cluster', { ...servingCluster(), models });
+const services = Object.values(cluster.models);
 
 /** In-cluster URL of each model's inference port, by service name. */
 export const endpoints = Object.fromEntries(services.map((s) => [s.name, s.endpoint]));
 
 /** The image each model's Deployment runs, pinned by digest where Pulumi built it. */
 export const images = Object.fromEntries(services.map((s) => [s.name, s.image]));
+
+/** Where the models' replicas go on the node pools (markdown), as cdk8s writes reports/capacity-serving.md. */
+export const capacityReport = cluster.capacityReport;
