@@ -1,5 +1,5 @@
 import { HighsAnswer } from './highs-sync';
-import { emptyNode, fitEmpty, PackedNode, Packing, PackingInstance, place, unplace } from './instance';
+import { emptyNode, fitEmpty, fitOn, PackedNode, Packing, PackingInstance, place, unplace } from './instance';
 
 /**
  * The exact planner: a mixed-integer program over node patterns, and the LP lower bound.
@@ -28,7 +28,8 @@ export interface Pattern {
 }
 
 /**
- * The maximal patterns of every pool, or `undefined` when there are more than `limit`: node
+ * The maximal patterns of every pool, or `undefined` when there are more than `limit` (or the
+ * search visits more than 100 × `limit` partial node contents to find them): node
  * contents that respect every resource, the pods limit and each model's replicas per node,
  * to which no replica of any model can be added.
  */
@@ -44,8 +45,13 @@ export function enumeratePatterns(instance: PackingInstance, limit: number): Pat
     const used = bin.capacity.map(() => 0);
     const fits = (j: number) => items[j]!.item.demand.every((d, r) => used[r]! + d <= bin.capacity[r]!) && counts[j]! < items[j]!.bound;
     let overflow = false;
+    let visits = 0;
     const visit = (j: number): void => {
-      if (overflow) return;
+      // Most partial contents are not maximal: bound the search itself, not just what it keeps.
+      if (overflow || ++visits > limit * 100) {
+        overflow = true;
+        return;
+      }
       if (j === items.length) {
         if (counts.every((c) => c === 0) || items.some((_, k) => fits(k))) return;
         if (patterns.length >= limit) {
@@ -168,4 +174,48 @@ export function relaxationModel(instance: PackingInstance): string {
   }
   const ys = [...columns.keys()].map((p) => [1, `y${p}`] as const);
   return ['Minimize', ` nodes: ${ys.length ? sum(ys) : '0'}`, 'Subject To', ...(rows.length ? rows : [' none: 0 y0 >= 0']), 'Bounds', ...bounds, 'End', ''].join('\n');
+}
+
+const patternKey = (pool: number, counts: ReadonlyMap<number, number>) => `${pool}:${[...counts.entries()].sort((a, b) => a[0] - b[0]).join(';')}`;
+
+/**
+ * A node's contents made maximal: replicas added, in model order, while they fit and the model
+ * has replicas to spare. With covering constraints a maximal pattern serves wherever the node did.
+ */
+function maximal(instance: PackingInstance, node: PackedNode): Pattern {
+  const grown: PackedNode = { pool: node.pool, counts: new Map(node.counts), used: [...node.used] };
+  const bin = instance.bins[node.pool]!;
+  instance.items.forEach((item, i) => {
+    if (!item.pools.includes(node.pool)) return;
+    const k = Math.min(fitOn(item, i, grown, bin), item.replicas - (grown.counts.get(i) ?? 0));
+    if (k > 0) place(grown, i, item, k);
+  });
+  return { pool: node.pool, counts: grown.counts };
+}
+
+/**
+ * The patterns of the nodes of `packings` (made maximal, without repeats) and, for the first
+ * packing, how many of its nodes use each: the columns and the start of a recombination MIP,
+ * which picks the best mix of the node contents the heuristics found.
+ */
+export function patternsFromPackings(instance: PackingInstance, packings: readonly Packing[], extra: readonly Pattern[] = []): { patterns: Pattern[]; start: Record<string, number> } {
+  const index = new Map<string, number>();
+  const patterns: Pattern[] = [];
+  const add = (q: Pattern) => {
+    const key = patternKey(q.pool, q.counts);
+    if (!index.has(key)) {
+      index.set(key, patterns.length);
+      patterns.push(q);
+    }
+    return index.get(key)!;
+  };
+  extra.forEach(add);
+  const startCounts = new Map<number, number>();
+  packings.forEach((packing, n) => {
+    for (const node of packing.nodes) {
+      const k = add(maximal(instance, node));
+      if (n === 0) startCounts.set(k, (startCounts.get(k) ?? 0) + 1);
+    }
+  });
+  return { patterns, start: Object.fromEntries(patterns.map((_, k) => [`z${k}`, startCounts.get(k) ?? 0])) };
 }

@@ -11,10 +11,11 @@ import { Bin, emptyNode, fitEmpty, fitOn, ItemGroup, PackedNode, Packing, Packin
  * model are placed together, so first-fit costs O(models × nodes) and best-fit
  * O(replicas × nodes).
  */
-export function packHeuristic(instance: PackingInstance, guide?: readonly number[]): Packing {
+export function packHeuristic(instance: PackingInstance, guide?: readonly number[], seen?: Packing[]): Packing {
   let best: Packing | undefined;
   const consider = (packing: Packing) => {
     const consolidated = consolidate(instance, packing);
+    seen?.push(consolidated);
     if (!best || better(consolidated, best)) best = consolidated;
   };
   for (const size of [dominantShare, shareSum]) {
@@ -33,10 +34,10 @@ const better = (a: Packing, b: Packing) => unplacedTotal(a) < unplacedTotal(b) |
 
 type Size = (item: ItemGroup, reference: readonly number[]) => number;
 const shares = (item: ItemGroup, reference: readonly number[]) => item.demand.map((d, r) => (reference[r]! > 0 ? d / reference[r]! : 0));
-export const dominantShare: Size = (item, reference) => Math.max(...shares(item, reference));
-export const shareSum: Size = (item, reference) => shares(item, reference).reduce((a, b) => a + b, 0);
+const dominantShare: Size = (item, reference) => Math.max(...shares(item, reference));
+const shareSum: Size = (item, reference) => shares(item, reference).reduce((a, b) => a + b, 0);
 
-export function orderItems(instance: PackingInstance, size: Size): number[] {
+function orderItems(instance: PackingInstance, size: Size): number[] {
   const keys = instance.items.map((item) => {
     const reference = item.demand.map((_, r) => Math.max(0, ...item.pools.map((p) => instance.bins[p]!.capacity[r]!)));
     return { gpu: item.demand[2]! > 0 ? 0 : 1, pools: item.pools.length, size: size(item, reference) };
@@ -87,7 +88,7 @@ function openFor(instance: PackingInstance, state: State, i: number, remaining: 
   }
 }
 
-export function firstFit(instance: PackingInstance, order: readonly number[]): Packing {
+function firstFit(instance: PackingInstance, order: readonly number[]): Packing {
   const state = start(instance);
   for (const i of order) {
     const item = instance.items[i]!;
@@ -113,7 +114,7 @@ function slackAfter(item: ItemGroup, node: PackedNode, bin: Bin): number {
   return slack;
 }
 
-export function bestFit(instance: PackingInstance, order: readonly number[]): Packing {
+function bestFit(instance: PackingInstance, order: readonly number[]): Packing {
   const state = start(instance);
   for (const i of order) {
     const item = instance.items[i]!;
@@ -189,14 +190,14 @@ export function consolidate(instance: PackingInstance, packing: Packing, attempt
 type Score = (item: ItemGroup, node: PackedNode, bin: Bin) => number;
 
 /** The dot product of the replica's demand and the node's free capacity (Panigrahy et al.'s DotProduct). */
-export const dotProduct: Score = (item, node, bin) => {
+const dotProduct: Score = (item, node, bin) => {
   let dot = 0;
   for (let r = 0; r < 3; r++) if (bin.capacity[r]! > 0) dot += (item.demand[r]! / bin.capacity[r]!) * ((bin.capacity[r]! - node.used[r]!) / bin.capacity[r]!);
   return dot;
 };
 
 /** Minus the squared norm of what would be left free: prefers replicas that fill the node evenly. */
-export const residualNorm: Score = (item, node, bin) => {
+const residualNorm: Score = (item, node, bin) => {
   let norm = 0;
   for (let r = 0; r < 3; r++) if (bin.capacity[r]! > 0) norm += ((bin.capacity[r]! - node.used[r]! - item.demand[r]!) / bin.capacity[r]!) ** 2;
   return -norm;
@@ -208,7 +209,7 @@ export const residualNorm: Score = (item, node, bin) => {
  * with GPUs are left, if other pools have nodes); with a `guide` (the LP's nodes per pool), the
  * pool furthest behind its share of the guide, which keeps the mix of node shapes the LP found.
  */
-export function nodeByNode(instance: PackingInstance, score: Score, guide?: readonly number[]): Packing {
+function nodeByNode(instance: PackingInstance, score: Score, guide?: readonly number[]): Packing {
   const left = instance.items.map((item) => item.replicas);
   const state = start(instance);
   const fillNode = (p: number): PackedNode => {
@@ -280,7 +281,7 @@ function fitsInstead(instance: PackingInstance, node: PackedNode, add: number, r
  * (or back to the victim, which then still gets lighter). Every step makes the victim strictly
  * lighter, so it ends; a node left empty is closed.
  */
-export function emptyByExchange(instance: PackingInstance, packing: Packing, victims = 8): Packing {
+function emptyByExchange(instance: PackingInstance, packing: Packing, victims = 8): Packing {
   const nodes = [...packing.nodes];
   const closed = new Set<PackedNode>();
   const order = [...nodes].sort((a, b) => fill(a, instance.bins[a.pool]!) - fill(b, instance.bins[b.pool]!)).slice(0, victims);

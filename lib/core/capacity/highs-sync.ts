@@ -28,14 +28,35 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('worker_threads');
 const load = require(workerData.highsPath);
 let solver;
-parentPort.on('message', async ({ lp, options, signal, port }) => {
+const STATUS = { 7: 'Optimal', 8: 'Infeasible', 13: 'Time limit reached' };
+function warmStarted(lp, options, start) {
+  const model = solver.createModel({ format: 'lp', data: lp });
+  try {
+    model.options.set(options);
+    const names = Object.keys(start);
+    const indices = names.map((name) => model.getColByName(name));
+    model.setSolution({ indices, values: names.map((name) => start[name]) });
+    model.run();
+    const status = model.getModelStatus();
+    const value = model.getSolution().colValue;
+    const columns = {};
+    names.forEach((name, k) => (columns[name] = value[indices[k]]));
+    return { status: STATUS[status] || 'status ' + status, objective: model.getObjectiveValue(), columns };
+  } finally {
+    model.dispose();
+  }
+}
+parentPort.on('message', async ({ lp, options, start, signal, port }) => {
   let reply;
   try {
     solver = solver || (await load());
-    const r = solver.solve(lp, options);
-    const columns = {};
-    for (const [name, c] of Object.entries(r.Columns || {})) columns[name] = c.Primal;
-    reply = { status: r.Status, objective: r.ObjectiveValue, columns };
+    if (start) reply = warmStarted(lp, options, start);
+    else {
+      const r = solver.solve(lp, options);
+      const columns = {};
+      for (const [name, c] of Object.entries(r.Columns || {})) columns[name] = c.Primal;
+      reply = { status: r.Status, objective: r.ObjectiveValue, columns };
+    }
   } catch (e) {
     reply = { error: String((e && e.message) || e) };
   }
@@ -67,15 +88,16 @@ const STARTUP_ALLOWANCE_MS = 30_000;
 
 /**
  * Solves a model in CPLEX LP format with HiGHS and returns its answer, blocking until then.
- * Throws when HiGHS cannot run (it is missing, or the worker died or hung); an infeasible or
- * time-limited model is an answer, not an error.
+ * `start`, a feasible solution (column name → value), lets a MIP stop at its time limit with
+ * nothing worse. Throws when HiGHS cannot run (it is missing, or the worker died or hung); an
+ * infeasible or time-limited model is an answer, not an error.
  */
-export function solveLpSync(lp: string, timeLimitSeconds: number): HighsAnswer {
+export function solveLpSync(lp: string, timeLimitSeconds: number, start?: Readonly<Record<string, number>>): HighsAnswer {
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const thread = solverThread();
   try {
-    thread.postMessage({ lp, options: { output_flag: false, time_limit: timeLimitSeconds }, signal, port: port2 }, [port2]);
+    thread.postMessage({ lp, options: { output_flag: false, time_limit: timeLimitSeconds }, start, signal, port: port2 }, [port2]);
     const waited = Atomics.wait(signal, 0, 0, timeLimitSeconds * 1000 + STARTUP_ALLOWANCE_MS);
     const message = receiveMessageOnPort(port1)?.message as (HighsAnswer & { error?: string }) | undefined;
     if (waited === 'timed-out' || !message) {

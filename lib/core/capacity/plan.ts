@@ -1,5 +1,5 @@
 import { Problems } from '../errors';
-import { enumeratePatterns, packingFromPatterns, patternModel, relaxationModel } from './exact';
+import { enumeratePatterns, packingFromPatterns, Pattern, patternModel, patternsFromPackings, relaxationModel } from './exact';
 import { consolidate, packHeuristic } from './heuristic';
 import { solveLpSync } from './highs-sync';
 import { admits, Packing, packingInstance, PackingInstance, Resource, RESOURCES, selects, untoleratedTaints } from './instance';
@@ -30,6 +30,13 @@ export interface CapacityPlanOptions {
    * @default 2000
    */
   readonly patternLimit?: number;
+  /**
+   * Seconds HiGHS may spend, when an instance has too many patterns for the exact MIP,
+   * recombining the node contents the heuristics found (a MIP over those patterns only,
+   * started from the best heuristic placement, so it never does worse).
+   * @default 1
+   */
+  readonly improveSeconds?: number;
   /**
    * Also simulate the default kube-scheduler (least-allocated spreading) on the same replicas,
    * for comparison in the report.
@@ -244,66 +251,73 @@ export function planCapacityScenario(
   let used: 'exact' | 'heuristic' = 'heuristic';
   let optimal = false;
   let lpBound: number | undefined;
-  let infeasibleProven = false; // by the LP or the MIP: then the heuristic's leftovers explain it
   const anything = replicas.some((r) => r > 0);
+  const seen: Packing[] = [];
   try {
     if (anything) {
       const lp = solveLpSync(relaxationModel(instance), timeLimit);
-      if (lp.status === 'Optimal') {
-        lpBound = Math.ceil((lp.objective ?? 0) - 1e-6);
-        packing = packHeuristic(instance, instance.bins.map((_, p) => lp.columns[`y${p}`] ?? 0));
-      } else if (lp.status === 'Infeasible') infeasibleProven = true;
+      if (lp.status === 'Optimal') lpBound = Math.ceil((lp.objective ?? 0) - 1e-6);
+      packing = packHeuristic(instance, lp.status === 'Optimal' ? instance.bins.map((_, p) => lp.columns[`y${p}`] ?? 0) : undefined, seen);
+      // Infeasible LP: the heuristic's leftovers explain it; nothing to improve.
+      if (lp.status === 'Infeasible') return finish();
     } else {
       lpBound = 0;
     }
-    packing ??= packHeuristic(instance);
+    packing ??= packHeuristic(instance, undefined, seen);
     optimal = total(packing) === 0 && packing.nodes.length === lpBound;
-    const tryExact = method === 'exact' || (method === 'auto' && !optimal && !infeasibleProven);
-    if (anything && tryExact) {
-      const patterns = enumeratePatterns(instance, options.patternLimit ?? 2000);
-      const covered = patterns && instance.items.every((item, i) => item.replicas === 0 || patterns.some((q) => q.counts.has(i)));
-      if (!patterns) notes.push(`more than ${options.patternLimit ?? 2000} node patterns: placed by the heuristic`);
-      else if (!covered) infeasibleProven = true;
-      else {
-        const mip = solveLpSync(patternModel(instance, patterns), timeLimit);
-        if (mip.status === 'Infeasible') infeasibleProven = true;
-        else if (Object.keys(mip.columns).length > 0 && (mip.status === 'Optimal' || mip.status === 'Time limit reached')) {
-          const exact = consolidate(instance, packingFromPatterns(instance, patterns, mip));
-          if (mip.status === 'Time limit reached') notes.push(`HiGHS stopped at its ${timeLimit} s time limit: the placement may not be minimal`);
-          if (mip.status === 'Optimal' || total(packing) > 0 || exact.nodes.length < packing.nodes.length) {
-            packing = exact;
-            used = 'exact';
-            optimal = mip.status === 'Optimal';
-          }
-        } else if (mip.status !== 'Optimal') {
-          notes.push(`HiGHS answered "${mip.status}": placed by the heuristic`);
-        }
+    if (!anything || method === 'heuristic' || (method === 'auto' && optimal)) return finish();
+    const limit = options.patternLimit ?? 2000;
+    const patterns = enumeratePatterns(instance, limit);
+    const improve = (columns: Pattern[], start: Record<string, number>, seconds: number) => {
+      const answer = solveLpSync(patternModel(instance, columns), seconds, total(packing!) === 0 ? start : undefined);
+      const solved = Object.keys(answer.columns).length > 0 && (answer.status === 'Optimal' || answer.status === 'Time limit reached');
+      return { answer, packing: solved ? consolidate(instance, packingFromPatterns(instance, columns, answer)) : undefined };
+    };
+    if (patterns) {
+      // The exact MIP over every maximal pattern, started from the heuristic's placement.
+      const { patterns: columns, start } = patternsFromPackings(instance, [packing], patterns);
+      const { answer, packing: exact } = improve(columns, start, timeLimit);
+      if (answer.status === 'Time limit reached') notes.push(`HiGHS stopped at its ${timeLimit} s time limit: the placement may not be minimal`);
+      else if (answer.status !== 'Optimal' && answer.status !== 'Infeasible') notes.push(`HiGHS answered "${answer.status}": placed by the heuristic`);
+      if (exact && (answer.status === 'Optimal' || total(packing) > 0 || exact.nodes.length < packing.nodes.length)) {
+        packing = exact;
+        used = 'exact';
+        optimal = answer.status === 'Optimal';
       }
+    } else if (total(packing) === 0) {
+      // Too many patterns for the exact MIP: recombine the node contents the heuristics found.
+      notes.push(`more than ${limit} node patterns: placed by the heuristic`);
+      const { patterns: columns, start } = patternsFromPackings(instance, [packing, ...seen]);
+      const { packing: recombined } = improve(columns, start, options.improveSeconds ?? 1);
+      if (recombined && total(recombined) === 0 && recombined.nodes.length < packing.nodes.length) packing = recombined;
+      optimal = packing.nodes.length === lpBound;
     }
   } catch (e) {
     notes.push(`${(e as Error).message}: placed by the heuristic, no LP bound`);
   }
-  packing ??= packHeuristic(instance);
+  return finish();
 
-  const names = workloads.map((w) => w.name);
-  const compare = options.compareWithScheduler ?? true;
-  const scheduler = compare ? scheduleLikeKube(instance) : undefined;
-  return {
-    name,
-    description: DESCRIPTIONS[name],
-    replicas: Object.fromEntries(names.map((n, i) => [n, replicas[i]!])),
-    feasible: total(packing) === 0,
-    shortfalls: shortfallsOf(instance, packing, names),
-    method: used,
-    optimal,
-    nodesUsed: packing.nodes.length,
-    ...(lpBound !== undefined ? { lpBound } : {}),
-    ...(scheduler ? { schedulerNodes: scheduler.nodes.length } : {}),
-    pools: pools.map((pool, p) => usageOf(instance, packing, pool, p)),
-    utilization: utilizationOf(instance, packing, pools.map((_, p) => p)),
-    placement: placementOf(packing, pools, names),
-    notes,
-  };
+  function finish(): CapacityScenario {
+    const placed = packing ?? packHeuristic(instance);
+    const names = workloads.map((w) => w.name);
+    const scheduler = options.compareWithScheduler ?? true ? scheduleLikeKube(instance) : undefined;
+    return {
+      name,
+      description: DESCRIPTIONS[name],
+      replicas: Object.fromEntries(names.map((n, i) => [n, replicas[i]!])),
+      feasible: total(placed) === 0,
+      shortfalls: shortfallsOf(instance, placed, names),
+      method: used,
+      optimal,
+      nodesUsed: placed.nodes.length,
+      ...(lpBound !== undefined ? { lpBound } : {}),
+      ...(scheduler ? { schedulerNodes: scheduler.nodes.length } : {}),
+      pools: pools.map((pool, p) => usageOf(instance, placed, pool, p)),
+      utilization: utilizationOf(instance, placed, pools.map((_, p) => p)),
+      placement: placementOf(placed, pools, names),
+      notes,
+    };
+  }
 }
 
 function utilizationOf(instance: PackingInstance, packing: Packing, poolIndexes: readonly number[]): ResourceUtilization[] {

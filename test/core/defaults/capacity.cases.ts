@@ -79,6 +79,22 @@ export const CAPACITY_DEFAULTS: DefaultCases = {
     expect(s.notes).toEqual(['more than 2000 node patterns: placed by the heuristic']);
     expect(planCapacityScenario('min', [pool], small.slice(0, 2), [20, 20], { method: 'exact' }).method).toBe('exact');
   }),
+  'capacity/plan.ts:CapacityPlanOptions.improveSeconds': documented('1', () => {
+    // Too many patterns for the exact MIP (see patternLimit): `exact` recombines the heuristics' nodes.
+    const small = Array.from({ length: 12 }, (_, i) => workload(`m${i}`, (i + 1) / 10, 0.1, 7));
+    const pool = NodePool.cpu('big', { count: 20, cpu: '64', memory: '256Gi' });
+    const spy = jest.spyOn(highs, 'solveLpSync');
+    try {
+      for (const [options, seconds] of [[{ method: 'exact' }, 1], [{ method: 'exact', improveSeconds: 0.5 }, 0.5]] as const) {
+        spy.mockClear();
+        const s = planCapacityScenario('min', [pool], small, small.map(() => 7), options);
+        expect(s.notes).toEqual(['more than 2000 node patterns: placed by the heuristic']);
+        expect(spy.mock.calls.map((call) => call[1])).toEqual([10, seconds]);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+  }),
   'capacity/plan.ts:CapacityPlanOptions.compareWithScheduler': documented('true', () => {
     expect(planCapacity([general()], example).min.schedulerNodes).toBe(5);
     expect(planCapacity([general()], example, { compareWithScheduler: false }).min).not.toHaveProperty('schedulerNodes');
