@@ -9,6 +9,8 @@ import {
   RenderedClusterNamespace,
   renderClusterModels,
   renderServingClusterNamespace,
+  resourceQuotaIdentity,
+  routeIdentity,
   ServingClusterProps,
 } from '../core/cluster';
 import { formatCapacityReport } from '../core/capacity/report';
@@ -78,9 +80,8 @@ export class ServingCluster extends Construct {
     this.namespaceObject = this.wrap(this.rendered.namespaceObject, 'Namespace', true);
     this.priorityClasses = this.rendered.priorityClasses.map((o) => this.wrap(o, o.metadata.name, true));
     this.limitRange = this.wrap(this.rendered.limitRange, 'LimitRange');
-    const quota = this.rendered.namespace;
     if (props.quota?.kind !== 'none') {
-      this.resourceQuota = this.wrap({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'models', namespace: quota, labels: this.rendered.labels }, spec: Lazy.any({ produce: () => this.renderModels().resourceQuota!['spec'] }) }, 'ResourceQuota');
+      this.resourceQuota = this.later(this, resourceQuotaIdentity(this.namespace, this.rendered.labels), 'ResourceQuota', ['spec'], () => this.renderModels().resourceQuota);
     }
     this.defaultDenyPolicy = this.wrap(this.rendered.defaultDenyPolicy, 'NetworkPolicy');
     if (props.nodePools !== undefined) {
@@ -104,24 +105,18 @@ export class ServingCluster extends Construct {
     const placed = placeClusterModel(this.rendered, this.props, `${this.node.path}/${id}`, id, props);
     const service = new ModelService(this, id, placed.props);
     const name = placed.placement.name;
-    // The objects' identities are known now; their contents depend on the models and
-    // autoscalers added later (a canary's weight in this route, an SLO in these alerts), so
-    // they are rendered at synth.
-    const later = (object: KubeObject, id: string, produce: () => KubeObject | undefined) => {
-      const lazy = Object.fromEntries(Object.keys(object).filter((k) => !IDENTITY.has(k)).map((k) => [k, Lazy.any({ produce: () => produce()![k] })]));
-      return new ApiObject(service, id, { apiVersion: object.apiVersion, kind: object.kind, metadata: object.metadata, ...lazy });
-    };
     // Monitoring options are checked now (without the autoscaler's objective, which only adds an alert).
     const monitoring = modelMonitoringOptions(this.props.monitoring, props.monitoring, undefined);
     if (monitoring) {
-      renderModelMonitoring(service.rendered, monitoring, new Problems(service.node.path).at('monitoring')).objects.forEach((object, i) => later(object, object.kind === 'ConfigMap' ? 'Dashboard' : object.kind, () => this.renderModels().monitoring.get(name)!.objects[i]));
+      renderModelMonitoring(service.rendered, monitoring, new Problems(service.node.path).at('monitoring')).objects.forEach((object, i) => {
+        const fields = Object.keys(object).filter((k) => !IDENTITY.has(k));
+        this.later(service, object, object.kind === 'ConfigMap' ? 'Dashboard' : object.kind, fields, () => this.renderModels().monitoring.get(name)!.objects[i]);
+      });
     }
     this.added.push({ service, placement: placed.placement, props });
     if (placed.placement.route.routed) {
-      const gateway = this.props.routing?.kind === 'gateway';
-      const [apiVersion, kind] = gateway ? ['gateway.networking.k8s.io/v1', 'HTTPRoute'] : ['networking.k8s.io/v1', 'Ingress'];
-      const metadata = { name, namespace: this.namespace, labels: { ...this.rendered.labels, 'app.kubernetes.io/name': name } };
-      this.routeObjects.set(name, later({ apiVersion, kind, metadata, spec: {} }, kind, () => this.renderModels().routes.get(name)));
+      const identity = routeIdentity(this.props.routing, this.namespace, this.rendered.labels, name);
+      this.routeObjects.set(name, this.later(service, identity, identity.kind, ['spec'], () => this.renderModels().routes.get(name)));
     }
     return service;
   }
@@ -154,6 +149,15 @@ export class ServingCluster extends Construct {
     const key = models.map((m) => `${m.placement.name}:${m.autoscaler ? `${m.autoscaler.minReplicas}-${m.autoscaler.maxReplicas}` : ''}`).join(',');
     if (this.cache?.key !== key) this.cache = { key, value: renderClusterModels({ path: this.node.path, defaultName: this.node.id }, this.props, this.rendered, models) };
     return this.cache.value;
+  }
+
+  /**
+   * An ApiObject whose identity is known now and whose `fields` are rendered at synth, from the
+   * models and autoscalers added by then (a canary's weight in a route, an SLO in alerts).
+   */
+  private later(scope: Construct, identity: KubeObject, id: string, fields: readonly string[], produce: () => KubeObject | undefined): ApiObject {
+    const lazy = Object.fromEntries(fields.map((k) => [k, Lazy.any({ produce: () => produce()![k] })]));
+    return new ApiObject(scope, id, { apiVersion: identity.apiVersion, kind: identity.kind, metadata: identity.metadata, ...lazy });
   }
 
   /** An ApiObject of a rendered object; cluster-scoped ones lose the namespace a chart would stamp on them. */

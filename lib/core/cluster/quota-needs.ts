@@ -14,6 +14,7 @@ const RESOURCES = [
 
 /** A quantity for a quota: whole cores or millicores for CPU, Gi or Mi for memory, a count otherwise. */
 function formatAmount(resource: string, amount: number): string {
+  if (amount === 0) return '0';
   if (resource === 'requests.cpu') {
     const milli = Math.ceil(Math.round(amount * 1e6) / 1e3);
     return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
@@ -23,6 +24,11 @@ function formatAmount(resource: string, amount: number): string {
     return mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}Mi`;
   }
   return String(Math.round(amount));
+}
+
+/** The identity of the namespace's ResourceQuota, without its limits. */
+export function resourceQuotaIdentity(namespace: string, labels: Labels): KubeObject {
+  return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'models', namespace, labels } };
 }
 
 /**
@@ -51,5 +57,5 @@ export function renderResourceQuota(quota: ClusterQuota, namespace: string, labe
       problems.at('quota').add(prop, value, `expected at least ${formatAmount(resource, total)}: the ${unit} the models request at maxReplicas + maxSurge (${shares})`);
     }
   }
-  return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'models', namespace, labels }, spec: { hard } };
+  return { ...resourceQuotaIdentity(namespace, labels), spec: { hard } };
 }

@@ -118,6 +118,12 @@ function httpPort(rendered: RenderedModelService): number {
   return rendered.profile.ports.find((p) => p.role === PortRole.HTTP)!.port;
 }
 
+/** The identity of a routed model's route object (named after the model), without its spec: known when the model is added. */
+export function routeIdentity(routing: ClusterRouting | undefined, namespace: string, labels: Labels, name: string): KubeObject {
+  const [apiVersion, kind] = routing?.ingressOptions ? ['networking.k8s.io/v1', 'Ingress'] : ['gateway.networking.k8s.io/v1', 'HTTPRoute'];
+  return { apiVersion, kind, metadata: { name, namespace, labels: { ...labels, 'app.kubernetes.io/name': name } } };
+}
+
 /**
  * The route objects of the cluster, one per routed model and named after it: a Gateway API
  * HTTPRoute (its rule split by weight with the model's canary, mirrored to its shadows), or an
@@ -130,13 +136,11 @@ export function renderRoutes(routing: ClusterRouting | undefined, namespace: str
   for (const model of models) {
     const { name, route } = model.placement;
     if (!route.routed) continue;
-    const metadata = { name, namespace, labels: { ...labels, 'app.kubernetes.io/name': name } };
+    const identity = routeIdentity(routing, namespace, labels, name);
     const port = httpPort(model.rendered);
     if (ingress) {
       routes.set(name, {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'Ingress',
-        metadata,
+        ...identity,
         spec: {
           ingressClassName: ingress.className,
           rules: [{ host: route.hostname, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { number: port } } } }] } }],
@@ -159,9 +163,7 @@ export function renderRoutes(routing: ClusterRouting | undefined, namespace: str
     const filters = [...rewrite, ...mirrors];
     const hostnames = route.hostname !== undefined ? [route.hostname] : gateway.hostnames;
     routes.set(name, {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata,
+      ...identity,
       spec: {
         parentRefs: [{ name: gateway.gatewayName, ...(gateway.gatewayNamespace ? { namespace: gateway.gatewayNamespace } : {}), ...(gateway.sectionName ? { sectionName: gateway.sectionName } : {}) }],
         ...(hostnames && hostnames.length > 0 ? { hostnames: [...hostnames] } : {}),
