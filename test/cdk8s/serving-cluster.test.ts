@@ -82,6 +82,29 @@ describe('synthesized', () => {
   });
 });
 
+test('in a chart with a namespace of its own, cluster-scoped objects still carry none and the models stay in the cluster\'s', () => {
+  const chart = new Chart(Testing.app(), 'serving', { namespace: 'elsewhere' });
+  const cluster = new ServingCluster(chart, 'prod', { monitoring: false });
+  cluster.addModel('fraud', MINIMAL_PROPS.torchserve());
+  const manifests = Testing.synth(chart) as KubeObject[];
+  expect(manifests.map((o) => [label(o), o.metadata.namespace ?? null])).toEqual([
+    ['Namespace/prod', null],
+    ['PriorityClass/prod-critical', null],
+    ['PriorityClass/prod-standard', null],
+    ['PriorityClass/prod-batch', null],
+    ['LimitRange/defaults', 'prod'],
+    ['ResourceQuota/models', 'prod'],
+    ['NetworkPolicy/default-deny-ingress', 'prod'],
+    ['ServiceAccount/fraud', 'prod'],
+    ['ConfigMap/fraud-config', 'prod'],
+    ['Deployment/fraud', 'prod'],
+    ['Service/fraud', 'prod'],
+    ['PodDisruptionBudget/fraud', 'prod'],
+    ['NetworkPolicy/fraud', 'prod'],
+  ]);
+  expectValidObjects(manifests);
+});
+
 describe('reports', () => {
   test('the synth writes reports/capacity-<namespace>.md linking the .svg', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelship-cluster-'));
