@@ -71,8 +71,8 @@ describe('toPulumiResources', () => {
   });
 
   test('a kind without a typed resource class is an error naming it, before anything is registered', () => {
-    const plan = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', name: 'fraud-httproute', args: {}, dependsOn: [] };
-    expect(() => registerKubernetesResources([plan], {})).toThrow('modelship: no typed Pulumi resource for gateway.networking.k8s.io/v1 HTTPRoute');
+    const plan = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', name: 'fraud-grpcroute', args: {}, dependsOn: [] };
+    expect(() => registerKubernetesResources([plan], {})).toThrow('modelship: no typed Pulumi resource for gateway.networking.k8s.io/v1 GRPCRoute');
   });
 
   test('child names are the component name, a dash and the lower-case kind', () => {
