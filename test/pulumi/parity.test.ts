@@ -12,6 +12,8 @@ import { Autoscaler as Cdk8sAutoscaler, ModelService as Cdk8sModelService } from
 import { ActivationSignal, Duration, ScalableWorkload, ScalingTarget, type AutoscalerOptions, type KubeObject } from '../../lib/core';
 import { Autoscaler, ModelService, ServingCluster, type ClusterModelArgs, type ModelServiceArgs } from '../../lib/pulumi';
 import { cdk8sCluster, clusterAutoscalers, clusterModels, clusterProps } from '../support/cluster-fixtures';
+import { ServingCluster as Cdk8sServingCluster } from '../../lib/cdk8s';
+import { ClusterQuota, ClusterRouting, ModelRoute } from '../../lib/core';
 import { expectValidObjects, MINIMAL_PROPS, RUNTIME_KINDS, synthChart } from '../support/fixtures';
 import { childName, containersOf, kubernetesType, withServerImage } from './support/expected';
 import { mockDigest, startMocks } from './support/mocks';
@@ -136,6 +138,22 @@ describe('ServingCluster', () => {
     await mocks.settle();
     const registered = mocks.registrations.filter((r) => r.type.startsWith('kubernetes:'));
     for (const r of registered) expect(r.type).toBe(kubernetesType(r.inputs as unknown as KubeObject));
+    expect(byKey(registered.map((r) => r.inputs as unknown as KubeObject))).toEqual(byKey(manifests));
+  });
+
+  test('with Ingress routing, a declared quota and no monitoring: the same objects', async () => {
+    const props = { routing: ClusterRouting.ingress({ className: 'nginx', domain: 'models.example.com' }), quota: ClusterQuota.of({ cpu: '40', pods: 30 }), monitoring: false as const };
+    const models = { fraud: MINIMAL_PROPS.torchserve(), chat: { ...MINIMAL_PROPS.vllm(), route: ModelRoute.host('chat.example.com') } };
+    const manifests = synthChart((chart) => {
+      const cluster = new Cdk8sServingCluster(chart, 'edge', props);
+      for (const [id, model] of Object.entries(models)) cluster.addModel(id, model);
+    });
+    expectValidObjects(manifests);
+    const mocks = await startMocks();
+    new ServingCluster('edge', { ...props, models });
+    await mocks.settle();
+    const registered = mocks.registrations.filter((r) => r.type.startsWith('kubernetes:'));
+    expect(mocks.byName('edge-chat-ingress').type).toBe('kubernetes:networking.k8s.io/v1:Ingress');
     expect(byKey(registered.map((r) => r.inputs as unknown as KubeObject))).toEqual(byKey(manifests));
   });
 });
