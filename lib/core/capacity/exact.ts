@@ -135,7 +135,9 @@ export function packingFromPatterns(instance: PackingInstance, patterns: readonl
       surplus -= k;
     }
   });
-  return { nodes: nodes.filter((n) => n.counts.size > 0), unplaced: instance.items.map(() => 0) };
+  // A solution that stopped short of covering a model (none should) shows as unplaced replicas.
+  const placed = instance.items.map((_, i) => nodes.reduce((s, n) => s + (n.counts.get(i) ?? 0), 0));
+  return { nodes: nodes.filter((n) => n.counts.size > 0), unplaced: instance.items.map((item, i) => Math.max(0, item.replicas - placed[i]!)) };
 }
 
 /**

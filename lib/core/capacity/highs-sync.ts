@@ -28,7 +28,7 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('worker_threads');
 const load = require(workerData.highsPath);
 let solver;
-const STATUS = { 7: 'Optimal', 8: 'Infeasible', 13: 'Time limit reached' };
+const STATUS = { 7: 'Optimal', 8: 'Infeasible', 13: 'Time limit reached', 14: 'Iteration limit reached', 16: 'Solution limit reached' };
 function warmStarted(lp, options, start) {
   const model = solver.createModel({ format: 'lp', data: lp });
   try {
@@ -88,16 +88,16 @@ const STARTUP_ALLOWANCE_MS = 30_000;
 
 /**
  * Solves a model in CPLEX LP format with HiGHS and returns its answer, blocking until then.
- * `start`, a feasible solution (column name → value), lets a MIP stop at its time limit with
- * nothing worse. Throws when HiGHS cannot run (it is missing, or the worker died or hung); an
+ * `start`, a feasible solution (column name → value), lets a MIP stop at a limit with nothing
+ * worse; `options` are further HiGHS options (with a start only, e.g. `mip_max_nodes`). Throws when HiGHS cannot run (it is missing, or the worker died or hung); an
  * infeasible or time-limited model is an answer, not an error.
  */
-export function solveLpSync(lp: string, timeLimitSeconds: number, start?: Readonly<Record<string, number>>): HighsAnswer {
+export function solveLpSync(lp: string, timeLimitSeconds: number, start?: Readonly<Record<string, number>>, options: Readonly<Record<string, number>> = {}): HighsAnswer {
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const thread = solverThread();
   try {
-    thread.postMessage({ lp, options: { output_flag: false, time_limit: timeLimitSeconds }, start, signal, port: port2 }, [port2]);
+    thread.postMessage({ lp, options: { ...options, output_flag: false, time_limit: timeLimitSeconds }, start, signal, port: port2 }, [port2]);
     const waited = Atomics.wait(signal, 0, 0, timeLimitSeconds * 1000 + STARTUP_ALLOWANCE_MS);
     const message = receiveMessageOnPort(port1)?.message as (HighsAnswer & { error?: string }) | undefined;
     if (waited === 'timed-out' || !message) {

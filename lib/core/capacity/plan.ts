@@ -31,12 +31,13 @@ export interface CapacityPlanOptions {
    */
   readonly patternLimit?: number;
   /**
-   * Seconds HiGHS may spend, when an instance has too many patterns for the exact MIP,
-   * recombining the node contents the heuristics found (a MIP over those patterns only,
-   * started from the best heuristic placement, so it never does worse).
-   * @default 1
+   * Branch-and-bound nodes HiGHS may explore, when an instance has too many patterns for the
+   * exact MIP, recombining the node contents the heuristics found (a MIP over those patterns
+   * only, started from the best heuristic placement, so it never does worse). A work limit
+   * rather than a time limit, so the plan is the same on a fast or a busy machine; 0 skips it.
+   * @default 1000
    */
-  readonly improveSeconds?: number;
+  readonly improveNodes?: number;
   /**
    * Also simulate the default kube-scheduler (least-allocated spreading) on the same replicas,
    * for comparison in the report.
@@ -268,15 +269,15 @@ export function planCapacityScenario(
     if (!anything || method === 'heuristic' || (method === 'auto' && optimal)) return finish();
     const limit = options.patternLimit ?? 2000;
     const patterns = enumeratePatterns(instance, limit);
-    const improve = (columns: Pattern[], start: Record<string, number>, seconds: number) => {
-      const answer = solveLpSync(patternModel(instance, columns), seconds, total(packing!) === 0 ? start : undefined);
-      const solved = Object.keys(answer.columns).length > 0 && (answer.status === 'Optimal' || answer.status === 'Time limit reached');
+    const improve = (columns: Pattern[], start: Record<string, number>, extra: Record<string, number> = {}) => {
+      const answer = solveLpSync(patternModel(instance, columns), timeLimit, total(packing!) === 0 ? start : undefined, extra);
+      const solved = Object.keys(answer.columns).length > 0 && ['Optimal', 'Time limit reached', 'Iteration limit reached', 'Solution limit reached'].includes(answer.status);
       return { answer, packing: solved ? consolidate(instance, packingFromPatterns(instance, columns, answer)) : undefined };
     };
     if (patterns) {
       // The exact MIP over every maximal pattern, started from the heuristic's placement.
       const { patterns: columns, start } = patternsFromPackings(instance, [packing], patterns);
-      const { answer, packing: exact } = improve(columns, start, timeLimit);
+      const { answer, packing: exact } = improve(columns, start);
       if (answer.status === 'Time limit reached') notes.push(`HiGHS stopped at its ${timeLimit} s time limit: the placement may not be minimal`);
       else if (answer.status !== 'Optimal' && answer.status !== 'Infeasible') notes.push(`HiGHS answered "${answer.status}": placed by the heuristic`);
       if (exact && (answer.status === 'Optimal' || total(packing) > 0 || exact.nodes.length < packing.nodes.length)) {
@@ -284,11 +285,14 @@ export function planCapacityScenario(
         used = 'exact';
         optimal = answer.status === 'Optimal';
       }
-    } else if (total(packing) === 0) {
-      // Too many patterns for the exact MIP: recombine the node contents the heuristics found.
+    } else {
       notes.push(`more than ${limit} node patterns: placed by the heuristic`);
+    }
+    const improveNodes = options.improveNodes ?? 1000;
+    if (!patterns && total(packing) === 0 && !optimal && improveNodes > 0) {
+      // Too many patterns for the exact MIP: recombine the node contents the heuristics found.
       const { patterns: columns, start } = patternsFromPackings(instance, [packing, ...seen]);
-      const { packing: recombined } = improve(columns, start, options.improveSeconds ?? 1);
+      const { packing: recombined } = improve(columns, start, { mip_max_nodes: improveNodes });
       if (recombined && total(recombined) === 0 && recombined.nodes.length < packing.nodes.length) packing = recombined;
       optimal = packing.nodes.length === lpBound;
     }

@@ -79,18 +79,22 @@ export const CAPACITY_DEFAULTS: DefaultCases = {
     expect(s.notes).toEqual(['more than 2000 node patterns: placed by the heuristic']);
     expect(planCapacityScenario('min', [pool], small.slice(0, 2), [20, 20], { method: 'exact' }).method).toBe('exact');
   }),
-  'capacity/plan.ts:CapacityPlanOptions.improveSeconds': documented('1', () => {
-    // Too many patterns for the exact MIP (see patternLimit): `exact` recombines the heuristics' nodes.
-    const small = Array.from({ length: 12 }, (_, i) => workload(`m${i}`, (i + 1) / 10, 0.1, 7));
-    const pool = NodePool.cpu('big', { count: 20, cpu: '64', memory: '256Gi' });
+  'capacity/plan.ts:CapacityPlanOptions.improveNodes': documented('1000', () => {
+    // 20 models of 250m–4 CPU and 0.5–16 GiB on 8-CPU nodes: too many patterns for the exact MIP,
+    // and the heuristics above the LP bound, so their nodes are recombined.
+    const small = Array.from({ length: 20 }, (_, i) => workload(`m${i}`, 0.25 * (1 + ((i * 7) % 16)), 0.5 * (1 + ((i * 11) % 32)), 1 + ((i * 13) % 20)));
+    const pool = NodePool.cpu('general', { count: 200, cpu: '8', memory: '32Gi' });
     const spy = jest.spyOn(highs, 'solveLpSync');
     try {
-      for (const [options, seconds] of [[{ method: 'exact' }, 1], [{ method: 'exact', improveSeconds: 0.5 }, 0.5]] as const) {
+      for (const [options, nodes] of [[{}, 1000], [{ improveNodes: 50 }, 50]] as const) {
         spy.mockClear();
-        const s = planCapacityScenario('min', [pool], small, small.map(() => 7), options);
+        const s = planCapacityScenario('min', [pool], small, small.map((w) => w.minReplicas), options);
         expect(s.notes).toEqual(['more than 2000 node patterns: placed by the heuristic']);
-        expect(spy.mock.calls.map((call) => call[1])).toEqual([10, seconds]);
+        expect(spy.mock.calls.map((call) => call[3])).toEqual([undefined, { mip_max_nodes: nodes }]);
       }
+      spy.mockClear();
+      planCapacityScenario('min', [pool], small, small.map((w) => w.minReplicas), { improveNodes: 0 });
+      expect(spy).toHaveBeenCalledTimes(1); // the LP bound only
     } finally {
       spy.mockRestore();
     }
