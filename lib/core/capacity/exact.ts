@@ -17,8 +17,8 @@ import { emptyNode, fitEmpty, fitOn, PackedNode, Packing, PackingInstance, place
  *
  * Covering (≥) with maximal patterns loses nothing: removing replicas from a node keeps it
  * feasible, so the surplus is trimmed afterwards. The model's size depends on the number of
- * patterns, not of replicas or nodes; past {@link ExactOptions.patternLimit} patterns the
- * planner uses the heuristic.
+ * patterns, not of replicas or nodes; past `CapacityPlanOptions.patternLimit` patterns the
+ * planner recombines the heuristics' node contents instead ({@link patternsFromPackings}).
  */
 
 export interface Pattern {

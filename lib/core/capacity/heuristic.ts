@@ -1,15 +1,20 @@
 import { Bin, emptyNode, fitEmpty, fitOn, ItemGroup, PackedNode, Packing, PackingInstance, place, unplace } from './instance';
 
 /**
- * The fast planner: first-fit and best-fit decreasing over several orders of the replicas,
- * each followed by a pass that empties nodes whose replicas fit elsewhere; the packing that
- * places the most replicas on the fewest nodes wins.
+ * The fast planner. Several packings, each followed by a pass that empties nodes whose replicas
+ * fit elsewhere; the one that places the most replicas on the fewest nodes wins, and a last
+ * pass empties its emptiest nodes by exchanges:
  *
- * Replicas are ordered GPU models first (they have the fewest nodes to go to), then models that
- * may use fewer pools, then larger first, "larger" being either the dominant share (the largest
- * fraction of a node any one resource takes) or the sum of the shares. Identical replicas of a
- * model are placed together, so first-fit costs O(models × nodes) and best-fit
- * O(replicas × nodes).
+ * - first-fit and best-fit decreasing. Replicas are ordered GPU models first (they have the
+ *   fewest nodes to go to), then models that may use fewer pools, then larger first, "larger"
+ *   being the dominant share (the largest fraction of a node any one resource takes) or the sum
+ *   of the shares. Identical replicas are placed together: first-fit costs O(models × nodes),
+ *   best-fit O(replicas × nodes);
+ * - node by node, each filled with the replica that best suits what is left free on it (dot
+ *   product, or the smallest residual), which balances CPU against memory; with `guide` (the
+ *   LP relaxation's nodes per pool) also with the pool mix the LP found. O(nodes × models).
+ *
+ * `seen` collects every packing tried, for the recombination MIP.
  */
 export function packHeuristic(instance: PackingInstance, guide?: readonly number[], seen?: Packing[]): Packing {
   let best: Packing | undefined;

@@ -8,8 +8,11 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
  * caller blocks on `Atomics.wait` until the worker has posted the answer on a MessagePort,
  * which it then reads with `receiveMessageOnPort` (no event loop turn needed). The worker is
  * created on first use and kept (unref'd, so it never holds the process open): the first
- * solve pays for starting it and compiling the WebAssembly (about 150 ms), later ones only
- * the solve and two message copies (under 20 ms for the plan's models).
+ * solve pays for starting it and compiling the WebAssembly (about 200 ms on the 2-core bench
+ * machine), later ones only the solve and two message copies (a 1-variable LP round trip takes
+ * about 1 ms, a 2-variable MIP 4 ms). A child process per solve (`spawnSync`) would pay a
+ * Node start and the WebAssembly compile every time: 160 ms on a quiet machine, 900 ms on a
+ * busy one.
  *
  * The worker's source is a string (evaluated as CommonJS) rather than a file, so the same code
  * works from ts-node, jest and the compiled package; it loads `highs` from the path this

@@ -11,9 +11,10 @@ import { CapacityWorkload, validateWorkload } from './workload';
 /** How the plan is computed. */
 export interface CapacityPlanOptions {
   /**
-   * `auto`: the heuristic, then the exact MIP unless the heuristic already meets the LP lower
-   * bound or the model has too many patterns; `exact`: the MIP whenever it is small enough;
-   * `heuristic`: never HiGHS for the placement (the LP bound still uses it).
+   * `auto`: the heuristics, then, unless they meet the LP lower bound, the exact pattern MIP
+   * (at most `patternLimit` patterns) or else a MIP recombining the heuristics' nodes
+   * (`improveNodes`); `exact`: the same even when the heuristics meet the bound; `heuristic`:
+   * never a MIP (the LP bound and its pool mix still come from HiGHS).
    * @default 'auto'
    */
   readonly method?: 'auto' | 'exact' | 'heuristic';
