@@ -1,0 +1,35 @@
+/** HiGHS called synchronously from a worker thread, and the planner without it. */
+import { NodePool, planCapacityScenario } from '../../../lib/core';
+import * as highs from '../../../lib/core/capacity/highs-sync';
+import { violations, workload } from './support';
+
+const MIP = ['Minimize', ' obj: x + y', 'Subject To', ' c: 2 x + 3 y >= 7', 'General', ' x y', 'End', ''].join('\n');
+
+test('solves an LP and a MIP synchronously, with and without a starting solution', () => {
+  expect(highs.solveLpSync(MIP.replace(/General\n x y\n/, ''), 5)).toMatchObject({ status: 'Optimal', objective: 7 / 3 });
+  expect(highs.solveLpSync(MIP, 5)).toMatchObject({ status: 'Optimal', objective: 3 });
+  const started = highs.solveLpSync(MIP, 5, { x: 4, y: 0 }, { mip_max_nodes: 100 });
+  expect(started).toMatchObject({ status: 'Optimal', objective: 3 });
+  expect(started.columns['x']! * 2 + started.columns['y']! * 3).toBeGreaterThanOrEqual(7);
+  expect(highs.solveLpSync(['Minimize', ' obj: x', 'Subject To', ' c: x >= 2', ' d: x <= 1', 'End', ''].join('\n'), 5).status).toBe('Infeasible');
+});
+
+test('a model HiGHS cannot read is an error, not an answer', () => {
+  expect(() => highs.solveLpSync('Minimize\n obj: x +\nNonsense', 5)).toThrow(/^HiGHS failed: /);
+});
+
+test('without HiGHS the plan falls back to the heuristic and says so', () => {
+  const spy = jest.spyOn(highs, 'solveLpSync').mockImplementation(() => {
+    throw new Error('HiGHS failed: unavailable');
+  });
+  try {
+    const pools = [NodePool.cpu('general', { count: 5, cpu: '4', memory: '8Gi' })];
+    const workloads = [workload('a', 2, 4, 3), workload('b', 1, 1, 2)];
+    const s = planCapacityScenario('min', pools, workloads, [3, 2]);
+    expect(s).toMatchObject({ feasible: true, method: 'heuristic', optimal: false, nodesUsed: 2, notes: ['HiGHS failed: unavailable: placed by the heuristic, no LP bound'] });
+    expect(s).not.toHaveProperty('lpBound');
+    expect(violations(pools, workloads, s)).toEqual([]);
+  } finally {
+    spy.mockRestore();
+  }
+});
