@@ -12,23 +12,11 @@ import { performance } from 'perf_hooks';
 import { CapacityPlanOptions, CapacityWorkload, NodePool, planCapacityScenario } from '../lib/core/capacity';
 import { packingInstance } from '../lib/core/capacity/instance';
 import { scheduleLikeKube } from '../lib/core/capacity/kube-scheduler';
-import { en, gitDescription, isoDate, loadDuring, machine, median, ROOT } from './support';
+import { en, gitDescription, isoDate, loadDuring, machine, median, mulberry32 as rng, ROOT } from './support';
 
 const OUTPUT = join(ROOT, 'bench', 'results', 'capacity.md');
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const GiB = 2 ** 30;
-
-/** A small deterministic PRNG (mulberry32), so every run measures the same instances. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Instance {
   readonly family: string;
