@@ -90,7 +90,7 @@ export const CAPACITY_DEFAULTS: DefaultCases = {
         spy.mockClear();
         const s = planCapacityScenario('min', [pool], small, small.map((w) => w.minReplicas), options);
         expect(s.notes).toEqual(['more than 2000 node patterns: placed by the heuristic']);
-        expect(spy.mock.calls.map((call) => call[3])).toEqual([undefined, { mip_max_nodes: nodes }]);
+        expect(spy.mock.calls.map((call) => call[3])).toEqual([undefined, { mip_max_nodes: nodes, mip_heuristic_effort: 0 }]);
       }
       spy.mockClear();
       planCapacityScenario('min', [pool], small, small.map((w) => w.minReplicas), { improveNodes: 0 });
