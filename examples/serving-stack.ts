@@ -191,7 +191,7 @@ export function servingStack(modelsDir: string = EXAMPLE_MODELS_DIR): Record<str
 
 /**
  * The example's autoscalers, by service name: fraud on TorchServe's own queue signal, and
- * anomaly scaled to zero through KEDA, woken by its ingress request rate.
+ * anomaly scaled to zero through KEDA, awake only for the nightly batch window that calls it.
  */
 export function servingAutoscalers(): Record<string, AutoscalerOptions> {
   return {
@@ -199,7 +199,8 @@ export function servingAutoscalers(): Record<string, AutoscalerOptions> {
     anomaly: {
       target: ScalingTarget.runtimeQueue(),
       maxReplicas: 4,
-      scaleToZero: { activation: ActivationSignal.prometheus(`sum(rate(nginx_ingress_controller_requests{exported_namespace="${NAMESPACE}",exported_service="anomaly"}[2m]))`) },
+      // Only the nightly batch jobs call it, in-cluster (no route): awake for their window.
+      scaleToZero: { activation: ActivationSignal.schedule('Etc/UTC', '0 1 * * *', '0 5 * * *') },
     },
   };
 }
