@@ -18,3 +18,11 @@ export interface PulumiWorkerResult extends TimedResult<PulumiMode> {
   /** Kubernetes resources registered. */
   readonly kubernetesResources: number;
 }
+
+/** The live heap of one mode (`live <mode> <n>`). */
+export interface PulumiLiveResult {
+  readonly mode: PulumiMode;
+  readonly n: number;
+  /** Heap used after a full GC once every registration is issued, minus the same before anything was rendered (so every mode's objects count). */
+  readonly liveHeapBytes: number;
+}

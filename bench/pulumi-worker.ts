@@ -3,9 +3,10 @@
  * registers N services under `pulumi.runtime.setMocks`, as modelship ModelServices, as the same
  * objects registered directly as typed `@pulumi/kubernetes` resources, or as those resources
  * inside a bare component per service, and reports time and memory. `verify <n>` instead checks
- * that every mode registers identical objects.
+ * that every mode registers identical objects; `live <mode> <n>` measures the heap that is live
+ * once every registration has been issued (untimed: it forces a full GC).
  *
- *   node --expose-gc -r ts-node/register/transpile-only bench/pulumi-worker.ts <modelship|component|raw|verify> <n>
+ *   node --expose-gc -r ts-node/register/transpile-only bench/pulumi-worker.ts <modelship|component|raw|verify|live <mode>> <n>
  */
 import { deepStrictEqual, strictEqual } from 'assert';
 import { performance } from 'perf_hooks';
@@ -14,7 +15,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { KubeObject, renderModelService } from '../lib/core';
 import { ModelService } from '../lib/pulumi';
 import { serviceId, serviceProps } from './mix';
-import { PULUMI_MODES, PulumiMode, PulumiWorkerResult } from './pulumi-protocol';
+import { PULUMI_MODES, PulumiLiveResult, PulumiMode, PulumiWorkerResult } from './pulumi-protocol';
 
 type ResourceClass = new (name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
@@ -116,9 +117,7 @@ async function measure(mode: PulumiMode, n: number): Promise<PulumiWorkerResult>
   const rssBeforeBytes = process.memoryUsage().rss;
   const cpuStart = process.cpuUsage();
   const start = performance.now();
-  if (mode === 'modelship') registerModelship(n);
-  else if (mode === 'component') registerComponents(rendered);
-  else registerRaw(rendered);
+  register(mode, n, rendered);
   await pulumi.runtime.disconnect();
   const ms = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart);
@@ -135,11 +134,41 @@ async function measure(mode: PulumiMode, n: number): Promise<PulumiWorkerResult>
   };
 }
 
+/**
+ * The heap live (after a full GC) once all N services have been registered and before the mock
+ * engine has answered: everything the program and the SDK hold at the height of the run,
+ * independent of when V8 happens to collect (which decides peak RSS).
+ */
+async function live(mode: PulumiMode, n: number): Promise<PulumiLiveResult> {
+  await mocks();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  // The baselines' objects are rendered after the first reading, so they count as modelship's do.
+  register(mode, n, mode === 'modelship' ? [] : precompute(n));
+  gc();
+  const liveHeapBytes = process.memoryUsage().heapUsed - before;
+  await pulumi.runtime.disconnect();
+  return { mode, n, liveHeapBytes };
+}
+
+function register(mode: PulumiMode, n: number, rendered: KubeObject[][]): void {
+  if (mode === 'modelship') registerModelship(n);
+  else if (mode === 'component') registerComponents(rendered);
+  else registerRaw(rendered);
+}
+
 async function main(): Promise<void> {
-  const [command, count] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  if (args[0] === 'live' && PULUMI_MODES.includes(args[1] as PulumiMode) && Number.isInteger(Number(args[2])) && Number(args[2]) >= 1) {
+    const result = await live(args[1] as PulumiMode, Number(args[2]));
+    if (process.send) process.send(result);
+    else console.log(JSON.stringify(result));
+    return;
+  }
+  const [command, count] = args;
   const n = Number(count);
   if (!(command === 'verify' || PULUMI_MODES.includes(command as PulumiMode)) || !Number.isInteger(n) || n < 1) {
-    console.error(`usage: pulumi-worker <verify|${PULUMI_MODES.join('|')}> <n>`);
+    console.error(`usage: pulumi-worker <verify|${PULUMI_MODES.join('|')}|live <mode>> <n>`);
     process.exit(2);
   }
   let result: PulumiWorkerResult | { verified: number };
