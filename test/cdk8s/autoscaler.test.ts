@@ -4,9 +4,8 @@
  * with every autoscaler of the app.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, Size, Testing } from 'cdk8s';
+import { ApiObject, Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   ActivationSignal,
@@ -24,14 +23,11 @@ import {
 } from '../../lib';
 import { registerCustomResourceSchemas } from '../support/crd-schemas';
 import { MINIMAL_PROPS } from '../support/fixtures';
+import { tempApp } from '../support/temp-app';
 import { formatProblems, validateK8sObjects } from '../support/k8s-validate';
 
 const unregister = registerCustomResourceSchemas();
-const outdirs: string[] = [];
-afterAll(() => {
-  unregister();
-  outdirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
-});
+afterAll(() => unregister());
 
 function synthValid(chart: Chart): KubeObject[] {
   const objects = Testing.synth(chart) as KubeObject[];
@@ -133,12 +129,6 @@ describe('new Autoscaler(scope, id, { workload, ... })', () => {
 });
 
 describe('reports/autoscaling.md', () => {
-  function tempApp(): App {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelship-autoscaling-'));
-    outdirs.push(outdir);
-    return new App({ outdir });
-  }
-
   test('one file per app: a summary, then every autoscaler\'s report in construct-path order, with sizing numbers and the cold-start cost', () => {
     const app = tempApp();
     // Charts created out of path order: the report sorts by construct path.

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Accelerator, BAKE_FILE, COMPOSE_FILE, IMAGES_DIR, ImageAssets, ModelImage, ModelService, Runtime } from '../../lib';
 import { composeSchemaErrors } from '../core/compose/compose-schema';
 import { MINIMAL_PROPS } from '../support/fixtures';
+import { tempApp } from '../support/temp-app';
 
 const MODELS = path.join(__dirname, '../core/build/fixtures/models');
 
@@ -12,14 +12,6 @@ function tfServingFromDirectory(repository = 'registry.example.com/ml/ranker') {
   return { runtime: Runtime.tensorflowServing({ image: ModelImage.fromModelDirectory(path.join(MODELS, 'tfserving'), { repository }) }) };
 }
 
-const outdirs: string[] = [];
-afterAll(() => outdirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
-
-function tempApp(): App {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelship-assets-'));
-  outdirs.push(outdir);
-  return new App({ outdir });
-}
 
 describe('image assets at synth', () => {
   test('each built image is written to images/<name>/ with the bytes and modes its tag hashes, and bake builds them all', () => {

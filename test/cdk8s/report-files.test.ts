@@ -1,17 +1,9 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { REPORTS_DIR, ReportFiles } from '../../lib';
+import { tempApp } from '../support/temp-app';
 
-const outdirs: string[] = [];
-afterAll(() => outdirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
-
-function tempApp(): App {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelship-reports-'));
-  outdirs.push(outdir);
-  return new App({ outdir });
-}
 
 describe('report files at synth', () => {
   test('reports are rendered at synth, not when added, and written under reports/', () => {
