@@ -9,7 +9,7 @@ import { writeFileSync } from 'fs';
 import * as os from 'os';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
-import { CapacityPlanOptions, CapacityWorkload, NodePool, planCapacityScenario } from '../lib/core/capacity';
+import { CapacityPlanOptions, CapacityWorkload, NodePool, planCapacityScenario, PlanMethod } from '../lib/core/capacity';
 import { packingInstance } from '../lib/core/capacity/instance';
 import { scheduleLikeKube } from '../lib/core/capacity/kube-scheduler';
 import { en, gitDescription, isoDate, loadDuring, machine, median, mulberry32 as rng, ROOT } from './support';
@@ -116,7 +116,7 @@ interface Row {
   readonly replicas: number;
   readonly declared: number;
   readonly planner: number;
-  readonly method: string;
+  readonly method: PlanMethod;
   readonly optimal: boolean;
   readonly lpBound?: number;
   readonly scheduler: number;
@@ -133,13 +133,13 @@ function measure(instance: Instance): Row {
   const heuristicTimes: number[] = [];
   const schedulerTimes: number[] = [];
   let result = run({});
-  let heuristic = run({ method: 'heuristic' });
+  let heuristic = run({ method: PlanMethod.HEURISTIC });
   for (let r = 0; r < REPS; r++) {
     let t = performance.now();
     result = run({});
     times.push(performance.now() - t);
     t = performance.now();
-    heuristic = run({ method: 'heuristic' });
+    heuristic = run({ method: PlanMethod.HEURISTIC });
     heuristicTimes.push(performance.now() - t);
   }
   let scheduled = scheduleLikeKube(packingInstance(instance.pools, instance.workloads, replicas));
@@ -180,7 +180,7 @@ function main(): void {
   const started = performance.now();
   // The first HiGHS call starts its worker and compiles the WebAssembly: measured apart.
   const t0 = performance.now();
-  planCapacityScenario('min', [NodePool.cpu('p', { count: 1, cpu: '1', memory: '1Gi' })], [workload('w', 600, GiB / 2, 2)], [2], { method: 'exact' });
+  planCapacityScenario('min', [NodePool.cpu('p', { count: 1, cpu: '1', memory: '1Gi' })], [workload('w', 600, GiB / 2, 2)], [2], { method: PlanMethod.EXACT });
   const warmup = performance.now() - t0;
   const rows = INSTANCES.map((instance) => {
     loads.push(os.loadavg()[0]!);

@@ -8,16 +8,36 @@ import { NodePool } from './node-pool';
 import { CapacityShortfall, shortfallsOf } from './shortfall';
 import { CapacityWorkload, validateWorkload } from './workload';
 
+/** How a scenario's placement is computed ({@link CapacityPlanOptions.method}), and which way it was placed ({@link CapacityScenario.method}). */
+export enum PlanMethod {
+  /**
+   * The heuristics, then, unless they meet the LP lower bound, the exact pattern MIP (at most
+   * `patternLimit` patterns) or else a MIP recombining the heuristics' nodes (`improveNodes`).
+   * An option only: a scenario is placed `EXACT` or `HEURISTIC`.
+   */
+  AUTO = 'auto',
+  /**
+   * As an option, the MIPs of `AUTO` even when the heuristics meet the LP bound. As a result,
+   * the placement is HiGHS's MIP solution.
+   */
+  EXACT = 'exact',
+  /**
+   * As an option, never a MIP (the LP bound and its pool mix still come from HiGHS). As a
+   * result, the placement is the heuristics' (first/best-fit decreasing, node-by-node packing,
+   * then emptying nodes).
+   */
+  HEURISTIC = 'heuristic',
+}
+
 /** How the plan is computed. */
 export interface CapacityPlanOptions {
   /**
-   * `auto`: the heuristics, then, unless they meet the LP lower bound, the exact pattern MIP
-   * (at most `patternLimit` patterns) or else a MIP recombining the heuristics' nodes
-   * (`improveNodes`); `exact`: the same even when the heuristics meet the bound; `heuristic`:
-   * never a MIP (the LP bound and its pool mix still come from HiGHS).
-   * @default 'auto'
+   * Whether the heuristics' placement is improved by a mixed-integer program (HiGHS):
+   * when it is above the LP lower bound ({@link PlanMethod.AUTO}), always
+   * ({@link PlanMethod.EXACT}) or never ({@link PlanMethod.HEURISTIC}).
+   * @default PlanMethod.AUTO
    */
-  readonly method?: 'auto' | 'exact' | 'heuristic';
+  readonly method?: PlanMethod;
   /**
    * Seconds HiGHS may spend on each solve (each scenario has up to two: the LP bound and the
    * MIP). On the limit the better of HiGHS's best placement and the heuristic's is kept, not
@@ -46,8 +66,8 @@ export interface CapacityPlanOptions {
    */
   readonly compareWithScheduler?: boolean;
   /**
-   * Construct path or resource name quoted in the ValidationError thrown for malformed pools or
-   * workloads.
+   * Construct path or resource name quoted in the ValidationError thrown for malformed pools,
+   * workloads or `method`.
    * @default 'capacity plan'
    */
   readonly path?: string;
@@ -99,8 +119,8 @@ export interface CapacityScenario {
   readonly feasible: boolean;
   /** Why replicas found no node, one entry per model short. */
   readonly shortfalls: readonly CapacityShortfall[];
-  /** `exact`: the placement is HiGHS's MIP solution; `heuristic`: first/best-fit decreasing. */
-  readonly method: 'exact' | 'heuristic';
+  /** {@link PlanMethod.EXACT}: the placement is HiGHS's MIP solution; {@link PlanMethod.HEURISTIC}: the heuristics'. */
+  readonly method: PlanMethod.EXACT | PlanMethod.HEURISTIC;
   /** Whether `nodesUsed` is proven minimal (the MIP's optimum, or equal to the LP bound). */
   readonly optimal: boolean;
   /** Nodes used, all pools together: the objective minimised. */
@@ -156,12 +176,16 @@ const DESCRIPTIONS: Record<CapacityScenarioName, string> = {
  * (HiGHS runs in a worker thread the call waits for), pure (nothing is written) and
  * deterministic unless HiGHS hits its time limit.
  *
- * Throws a {@link ValidationError} for malformed pools or workloads; a plan that does not fit is
- * a result ({@link capacityProblems} turns it into problems).
+ * Throws a {@link ValidationError} for malformed pools, workloads or `method`; a plan that does
+ * not fit is a result ({@link capacityProblems} turns it into problems).
  */
 export function planCapacity(pools: readonly NodePool[], workloads: readonly CapacityWorkload[], options: CapacityPlanOptions = {}): CapacityPlan {
   const problems = new Problems(options.path ?? 'capacity plan');
   validateInput(problems, pools, workloads);
+  // A JavaScript caller may pass any value; the cluster's prop is `capacity.method`.
+  if (options.method !== undefined && !Object.values(PlanMethod).includes(options.method)) {
+    problems.add('capacity.method', options.method, 'expected PlanMethod.AUTO, PlanMethod.EXACT or PlanMethod.HEURISTIC');
+  }
   problems.throwIfAny();
   const scenario = (name: CapacityScenarioName, replicas: (w: CapacityWorkload) => number) => planCapacityScenario(name, pools, workloads, workloads.map(replicas), options);
   return {
@@ -245,12 +269,12 @@ export function planCapacityScenario(
 ): CapacityScenario {
   const instance = packingInstance(pools, workloads, replicas);
   const timeLimit = options.timeLimitSeconds ?? 10;
-  const method = options.method ?? 'auto';
+  const method = options.method ?? PlanMethod.AUTO;
   const notes: string[] = [];
   const total = (p: Packing) => p.unplaced.reduce((a, b) => a + b, 0);
 
   let packing: Packing | undefined;
-  let used: 'exact' | 'heuristic' = 'heuristic';
+  let used: PlanMethod.EXACT | PlanMethod.HEURISTIC = PlanMethod.HEURISTIC;
   let optimal = false;
   let lpBound: number | undefined;
   const anything = replicas.some((r) => r > 0);
@@ -267,7 +291,7 @@ export function planCapacityScenario(
     }
     packing ??= packHeuristic(instance, undefined, seen);
     optimal = total(packing) === 0 && packing.nodes.length === lpBound;
-    if (!anything || method === 'heuristic' || (method === 'auto' && optimal)) return finish();
+    if (!anything || method === PlanMethod.HEURISTIC || (method === PlanMethod.AUTO && optimal)) return finish();
     const limit = options.patternLimit ?? 2000;
     const patterns = enumeratePatterns(instance, limit);
     const improve = (columns: Pattern[], start: Record<string, number>, extra: Record<string, number> = {}) => {
@@ -283,7 +307,7 @@ export function planCapacityScenario(
       else if (answer.status !== 'Optimal' && answer.status !== 'Infeasible') notes.push(`HiGHS answered "${answer.status}": placed by the heuristic`);
       if (exact && (answer.status === 'Optimal' || total(packing) > 0 || exact.nodes.length < packing.nodes.length)) {
         packing = exact;
-        used = 'exact';
+        used = PlanMethod.EXACT;
         optimal = answer.status === 'Optimal';
       }
     } else {

@@ -1,4 +1,4 @@
-import { CapacityPlan, CapacityScenario, ResourceUtilization } from './plan';
+import { CapacityPlan, CapacityScenario, PlanMethod, ResourceUtilization } from './plan';
 import { formatAmount, formatCpu, formatMemory, formatPercent } from './units';
 
 /** Options for {@link formatCapacityReport}. */
@@ -40,7 +40,7 @@ function utilizationRow(label: string, u: readonly ResourceUtilization[]): strin
 
 function scenarioSection(s: CapacityScenario, maxRows: number): string[] {
   const lines = [`## ${s.description[0]!.toUpperCase()}${s.description.slice(1)}`, ''];
-  const method = s.method === 'exact' ? 'exact (HiGHS mixed-integer program over node patterns)' : 'heuristic (first/best-fit decreasing and node-by-node packing, then emptying nodes; above the LP bound, HiGHS recombines their nodes)';
+  const method = s.method === PlanMethod.EXACT ? 'exact (HiGHS mixed-integer program over node patterns)' : 'heuristic (first/best-fit decreasing and node-by-node packing, then emptying nodes; above the LP bound, HiGHS recombines their nodes)';
   lines.push(`- **Placed by:** ${method}; ${s.optimal ? 'proven minimal' : 'not proven minimal'}.`);
   lines.push(`- **Nodes used:** ${s.nodesUsed}; LP lower bound ${s.lpBound ?? 'unknown'}${s.schedulerNodes !== undefined ? `; the default kube-scheduler (least-allocated spreading) would put pods on ${s.schedulerNodes}` : ''}.`);
   if (!s.feasible) for (const f of s.shortfalls) lines.push(`- **Short:** ${f.message}.`);

@@ -1,5 +1,5 @@
 /** HiGHS called synchronously from a worker thread, and the planner without it. */
-import { NodePool, planCapacityScenario } from '../../../lib/core';
+import { NodePool, planCapacityScenario, PlanMethod } from '../../../lib/core';
 import * as highs from '../../../lib/core/capacity/highs-sync';
 import { violations, workload } from './support';
 
@@ -26,7 +26,7 @@ test('without HiGHS the plan falls back to the heuristic and says so', () => {
     const pools = [NodePool.cpu('general', { count: 5, cpu: '4', memory: '8Gi' })];
     const workloads = [workload('a', 2, 4, 3), workload('b', 1, 1, 2)];
     const s = planCapacityScenario('min', pools, workloads, [3, 2]);
-    expect(s).toMatchObject({ feasible: true, method: 'heuristic', optimal: false, nodesUsed: 2, notes: ['HiGHS failed: unavailable: placed by the heuristic, no LP bound'] });
+    expect(s).toMatchObject({ feasible: true, method: PlanMethod.HEURISTIC, optimal: false, nodesUsed: 2, notes: ['HiGHS failed: unavailable: placed by the heuristic, no LP bound'] });
     expect(s).not.toHaveProperty('lpBound');
     expect(violations(pools, workloads, s)).toEqual([]);
   } finally {

@@ -2,7 +2,7 @@
  * What the plan says when models do not fit (which model, which resource, how short) and the
  * ValidationErrors for bad input, with their exact messages.
  */
-import { capacityProblems, NodePool, planCapacity, Problems, ValidationError, type CapacityPlan } from '../../../lib/core';
+import { capacityProblems, NodePool, planCapacity, PlanMethod, Problems, ValidationError, type CapacityPlan } from '../../../lib/core';
 import { violations, workload } from './support';
 
 const problemsOf = (plan: CapacityPlan) => {
@@ -67,7 +67,7 @@ test('infeasible only at maxReplicas or with surge is a warning in the report, n
   expect(problemsOf(plan)).toEqual([]);
 });
 
-test('bad pools and workloads: every problem at once, with the prop, the value and what is allowed', () => {
+test('bad pools, workloads and method: every problem at once, with the prop, the value and what is allowed', () => {
   let error: unknown;
   try {
     planCapacity(
@@ -77,7 +77,8 @@ test('bad pools and workloads: every problem at once, with the prop, the value a
         NodePool.cpu('g', { count: 1, cpu: '1', memory: '1Gi' }),
       ],
       [workload('a', 1, 1), { ...workload('a', 1, 1, 2), maxReplicas: 1, cpuMillis: 0.5, maxPerNode: 0 }],
-      { path: 'test/cluster' },
+      // A JavaScript caller is not stopped by the enum type.
+      { path: 'test/cluster', method: 'fast' as PlanMethod },
     );
   } catch (e) {
     error = e;
@@ -99,6 +100,7 @@ test('bad pools and workloads: every problem at once, with the prop, the value a
     ['test/cluster', 'workloads[1].maxReplicas', '1', 'expected at least minReplicas (2)'],
     ['test/cluster', 'workloads[1].maxPerNode', '0', 'expected an integer at least 1'],
     ['test/cluster', 'workloads[1].name', '"a"', 'expected a name no other workload has'],
+    ['test/cluster', 'capacity.method', '"fast"', 'expected PlanMethod.AUTO, PlanMethod.EXACT or PlanMethod.HEURISTIC'],
   ]);
 });
 
@@ -116,7 +118,7 @@ describe('selectors, taints and anti-affinity are respected', () => {
     workload('web', 1, 1, 4, { maxPerNode: 1 }),
   ];
 
-  test.each(['exact', 'heuristic'] as const)('%s: every replica lands where it may', (method) => {
+  test.each([PlanMethod.EXACT, PlanMethod.HEURISTIC])('%s: every replica lands where it may', (method) => {
     const plan = planCapacity(pools, workloads, { method });
     for (const s of [plan.min, plan.max, plan.surge]) {
       expect(s.feasible).toBe(true);

@@ -4,7 +4,7 @@
  * optimum, and the exact MIP agrees with the heuristic where the heuristic meets the bound.
  */
 import * as fc from 'fast-check';
-import { NodePool, planCapacityScenario, type CapacityWorkload } from '../../../lib/core';
+import { NodePool, planCapacityScenario, PlanMethod, type CapacityWorkload } from '../../../lib/core';
 import { violations, workload } from './support';
 
 const toleration = [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }];
@@ -46,7 +46,7 @@ const instances = fc
 test('every placement respects resources, pods, selectors, taints and replicas per node, and never beats the LP bound', () => {
   fc.assert(
     fc.property(instances, ({ pools, workloads, replicas }) => {
-      for (const method of ['heuristic', 'exact'] as const) {
+      for (const method of [PlanMethod.HEURISTIC, PlanMethod.EXACT]) {
         const s = planCapacityScenario('min', pools, workloads, replicas, { method, compareWithScheduler: false });
         expect(violations(pools, workloads, s)).toEqual([]);
         if (s.feasible && s.lpBound !== undefined) expect(s.nodesUsed).toBeGreaterThanOrEqual(s.lpBound);
@@ -61,9 +61,9 @@ test('every placement respects resources, pods, selectors, taints and replicas p
 test('exact and heuristic agree on feasibility; the heuristic never uses fewer nodes than the proven optimum', () => {
   fc.assert(
     fc.property(instances, ({ pools, workloads, replicas }) => {
-      const exact = planCapacityScenario('min', pools, workloads, replicas, { method: 'exact', compareWithScheduler: false });
-      const heuristic = planCapacityScenario('min', pools, workloads, replicas, { method: 'heuristic', compareWithScheduler: false });
-      if (exact.method !== 'exact' || !exact.optimal) return;
+      const exact = planCapacityScenario('min', pools, workloads, replicas, { method: PlanMethod.EXACT, compareWithScheduler: false });
+      const heuristic = planCapacityScenario('min', pools, workloads, replicas, { method: PlanMethod.HEURISTIC, compareWithScheduler: false });
+      if (exact.method !== PlanMethod.EXACT || !exact.optimal) return;
       // The heuristic may fail to find a packing that exists, never the other way round.
       if (heuristic.feasible) expect(exact.feasible).toBe(true);
       if (exact.feasible && heuristic.feasible) expect(heuristic.nodesUsed).toBeGreaterThanOrEqual(exact.nodesUsed);
@@ -82,9 +82,9 @@ test('on small fixed instances the heuristic finds the MIP optimum', () => {
   ];
   for (const workloads of cases) {
     const replicas = workloads.map((w) => w.minReplicas);
-    const exact = planCapacityScenario('min', pools, workloads, replicas, { method: 'exact' });
-    const heuristic = planCapacityScenario('min', pools, workloads, replicas, { method: 'heuristic' });
-    expect(exact).toMatchObject({ method: 'exact', optimal: true, feasible: true });
+    const exact = planCapacityScenario('min', pools, workloads, replicas, { method: PlanMethod.EXACT });
+    const heuristic = planCapacityScenario('min', pools, workloads, replicas, { method: PlanMethod.HEURISTIC });
+    expect(exact).toMatchObject({ method: PlanMethod.EXACT, optimal: true, feasible: true });
     expect(heuristic.nodesUsed).toBe(exact.nodesUsed);
     expect(exact.lpBound).toBeLessThanOrEqual(exact.nodesUsed);
   }

@@ -4,13 +4,13 @@
  * least ⌈9/4⌉ = 3 nodes by CPU and ⌈18/8⌉ = 3 by memory, and 3 is achievable (C+B, A+D, E):
  * 3 nodes, 75% of their CPU and memory, 22.5% of the pool's.
  */
-import { capacityProblems, formatCapacityReport, NodePool, planCapacity, Problems } from '../../../lib/core';
+import { capacityProblems, formatCapacityReport, NodePool, planCapacity, PlanMethod, Problems } from '../../../lib/core';
 import { violations, workload } from './support';
 
 const pools = [NodePool.cpu('general', { count: 10, cpu: '4', memory: '8Gi' })];
 const apps = [workload('a', 2, 4), workload('b', 1, 2), workload('c', 3, 6), workload('d', 2, 4), workload('e', 1, 2)];
 
-describe.each(['exact', 'heuristic', 'auto'] as const)('the worked example, method %s', (method) => {
+describe.each([PlanMethod.EXACT, PlanMethod.HEURISTIC, PlanMethod.AUTO])('the worked example, method %s', (method) => {
   const plan = planCapacity(pools, apps, { method });
 
   test('all five fit on 3 nodes, the minimum, and the placement is valid', () => {
@@ -32,8 +32,8 @@ describe.each(['exact', 'heuristic', 'auto'] as const)('the worked example, meth
 });
 
 test('the exact method places the example with HiGHS, and the report says so', () => {
-  const plan = planCapacity(pools, apps, { method: 'exact' });
-  expect(plan.min.method).toBe('exact');
+  const plan = planCapacity(pools, apps, { method: PlanMethod.EXACT });
+  expect(plan.min.method).toBe(PlanMethod.EXACT);
   const problems = new Problems('test/cluster');
   capacityProblems(plan, problems);
   expect(problems.all).toEqual([]);

@@ -1,6 +1,6 @@
 /** Bad input to a ServingCluster: a ValidationError naming what conflicts, every problem at once. */
 import * as fc from 'fast-check';
-import { Accelerator, ClusterQuota, ClusterRouting, ModelRoute, NodePool, Priority, type ClusterModelProps, type ServingClusterProps } from '../../../lib/core';
+import { Accelerator, ClusterQuota, ClusterRouting, ModelRoute, NodePool, PlanMethod, Priority, type ClusterModelProps, type ServingClusterProps } from '../../../lib/core';
 import { validationErrorOf } from '../../support/problems';
 import { GATEWAY, renderCluster, torchServe } from './support';
 
@@ -116,6 +116,13 @@ describe('what spans models (checked once every model is added)', () => {
       ['test/prod', 'models.fraud.nodeSelector', '{"pool":"fast"}', 'expected a node selector that a declared node pool matches; none does: general has {"pool":"general"}'],
       ['test/prod', 'models.llm.gpus', '1', 'expected a GPU node pool for a model that requests GPUs; the pools (general) have none'],
       ['test/prod', 'models.big.minReplicas', '2', expect.stringMatching(/^expected replicas that fit the declared node pools: /) as unknown as string],
+    ]);
+  });
+
+  test('a capacity method that is not a PlanMethod, named by the prop the cluster was given', () => {
+    const pools = [NodePool.cpu('general', { count: 1, cpu: '4', memory: '8Gi' })];
+    expect(problems({ nodePools: pools, capacity: { method: 'optimal' as PlanMethod }, monitoring: false }, { fraud: torchServe() })).toEqual([
+      ['test/prod', 'capacity.method', '"optimal"', 'expected PlanMethod.AUTO, PlanMethod.EXACT or PlanMethod.HEURISTIC'],
     ]);
   });
 

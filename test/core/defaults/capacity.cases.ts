@@ -1,5 +1,5 @@
 /** The documented defaults of the capacity planner (capacity/). */
-import { formatCapacityReport, NodePool, planCapacity, planCapacityScenario, renderCapacitySvg, ValidationError, type CapacityWorkload } from '../../../lib/core';
+import { formatCapacityReport, NodePool, planCapacity, planCapacityScenario, PlanMethod, renderCapacitySvg, ValidationError, type CapacityWorkload } from '../../../lib/core';
 import * as highs from '../../../lib/core/capacity/highs-sync';
 import { documented, type DefaultCases } from './cases';
 
@@ -52,20 +52,20 @@ export const CAPACITY_DEFAULTS: DefaultCases = {
     expect(planCapacity([general()], [workload('web', 1, 1, 4)]).min.placement).toEqual([{ pool: 'general', index: 0, replicas: { web: 4 } }]);
     expect(planCapacity([general()], [workload('web', 1, 1, 4, { maxPerNode: 1 })]).min.nodesUsed).toBe(4);
   }),
-  'capacity/plan.ts:CapacityPlanOptions.method': documented("'auto'", () => {
+  'capacity/plan.ts:CapacityPlanOptions.method': documented('PlanMethod.AUTO', () => {
     const auto = planCapacity([general()], example);
-    expect(auto).toEqual(planCapacity([general()], example, { method: 'auto' }));
-    // auto skips the MIP when the heuristic meets the LP bound; exact runs it anyway.
-    expect(auto.min).toMatchObject({ method: 'heuristic', optimal: true, nodesUsed: 3 });
-    expect(planCapacity([general()], example, { method: 'exact' }).min).toMatchObject({ method: 'exact', optimal: true, nodesUsed: 3 });
+    expect(auto).toEqual(planCapacity([general()], example, { method: PlanMethod.AUTO }));
+    // AUTO skips the MIP when the heuristic meets the LP bound; EXACT runs it anyway.
+    expect(auto.min).toMatchObject({ method: PlanMethod.HEURISTIC, optimal: true, nodesUsed: 3 });
+    expect(planCapacity([general()], example, { method: PlanMethod.EXACT }).min).toMatchObject({ method: PlanMethod.EXACT, optimal: true, nodesUsed: 3 });
   }),
   'capacity/plan.ts:CapacityPlanOptions.timeLimitSeconds': documented('10', () => {
     const spy = jest.spyOn(highs, 'solveLpSync');
     try {
-      planCapacityScenario('min', [general()], example, [1, 1, 1, 1, 1], { method: 'exact' });
+      planCapacityScenario('min', [general()], example, [1, 1, 1, 1, 1], { method: PlanMethod.EXACT });
       expect(spy.mock.calls.map((call) => call[1])).toEqual([10, 10]); // the LP bound and the MIP
       spy.mockClear();
-      planCapacityScenario('min', [general()], example, [1, 1, 1, 1, 1], { method: 'exact', timeLimitSeconds: 3 });
+      planCapacityScenario('min', [general()], example, [1, 1, 1, 1, 1], { method: PlanMethod.EXACT, timeLimitSeconds: 3 });
       expect(spy.mock.calls.map((call) => call[1])).toEqual([3, 3]);
     } finally {
       spy.mockRestore();
@@ -75,9 +75,9 @@ export const CAPACITY_DEFAULTS: DefaultCases = {
     // 12 models of 1–12 × 100m on a 64-CPU node: far more than 2,000 ways to fill a node.
     const small = Array.from({ length: 12 }, (_, i) => workload(`m${i}`, (i + 1) / 10, 0.1, 20));
     const pool = NodePool.cpu('big', { count: 20, cpu: '64', memory: '256Gi' });
-    const s = planCapacityScenario('min', [pool], small, small.map(() => 20), { method: 'exact' });
+    const s = planCapacityScenario('min', [pool], small, small.map(() => 20), { method: PlanMethod.EXACT });
     expect(s.notes).toEqual(['more than 2000 node patterns: placed by the heuristic']);
-    expect(planCapacityScenario('min', [pool], small.slice(0, 2), [20, 20], { method: 'exact' }).method).toBe('exact');
+    expect(planCapacityScenario('min', [pool], small.slice(0, 2), [20, 20], { method: PlanMethod.EXACT }).method).toBe(PlanMethod.EXACT);
   }),
   'capacity/plan.ts:CapacityPlanOptions.improveNodes': documented('1000', () => {
     // 20 models of 250m–4 CPU and 0.5–16 GiB on 8-CPU nodes: too many patterns for the exact MIP,
