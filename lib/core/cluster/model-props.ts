@@ -74,9 +74,10 @@ export function clusterModelServiceProps(
 
   const proxies = proxyNamespace(routing, namespace);
   const reached = resolvedRoute.routed || shared;
-  const inferenceClients = reached && proxies !== undefined && props.inferenceClients !== undefined
-    ? InferenceClients.anyOf(props.inferenceClients, InferenceClients.namespaces(proxies))
-    : props.inferenceClients;
+  // Only a valid list is widened: anything else reaches the ModelService's own check unchanged
+  // (widening an empty list or a non-InferenceClients would hide the mistake, or admit any client).
+  const widen = reached && proxies !== undefined && props.inferenceClients instanceof InferenceClients && (props.inferenceClients.peers?.length ?? 1) > 0;
+  const inferenceClients = widen ? InferenceClients.anyOf(props.inferenceClients!, InferenceClients.namespaces(proxies!)) : props.inferenceClients;
   const priorityClassName = props.priorityClassName ?? (priority instanceof Priority ? priority : Priority.standard()).className(namespace);
   return {
     props: { ...service, namespace, priorityClassName, ...(inferenceClients ? { inferenceClients } : {}) },

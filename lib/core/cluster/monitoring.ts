@@ -1,4 +1,5 @@
 import type { AutoscalerReport } from '../autoscaling/autoscaler-report';
+import { isPlainObject } from '../checks';
 import { Duration } from '../duration';
 import type { ModelLatencyObjective, ModelMonitoringOptions } from '../monitoring/options';
 import { runtimeMetrics } from '../monitoring/runtime-metrics';
@@ -19,11 +20,15 @@ export function latencyObjectiveOf(rendered: RenderedModelService, report: Autos
 }
 
 /**
- * The monitoring options of one model: its own over the cluster's, `undefined` for none, with
+ * The monitoring options of one model: its own over the cluster's (each option replaced, except
+ * `alerts`, whose thresholds are replaced one by one), `undefined` for none, with
  * the autoscaler's latency objective when neither gives one.
  */
 export function modelMonitoringOptions(cluster: ModelMonitoringOptions | false | undefined, model: ModelMonitoringOptions | false | undefined, objective: ModelLatencyObjective | undefined): ModelMonitoringOptions | undefined {
   if (model === false || (model === undefined && cluster === false)) return undefined;
-  const options: ModelMonitoringOptions = { ...(cluster || {}), ...model };
+  const base: ModelMonitoringOptions = cluster || {};
+  // Alert thresholds are merged one by one: a model's own threshold keeps the cluster's others.
+  const alerts = isPlainObject(base.alerts) && isPlainObject(model?.alerts) ? { alerts: { ...base.alerts, ...model!.alerts } } : {};
+  const options: ModelMonitoringOptions = { ...base, ...model, ...alerts };
   return options.latencyObjective === undefined && objective ? { ...options, latencyObjective: objective } : options;
 }

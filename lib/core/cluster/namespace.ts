@@ -1,6 +1,7 @@
+import { listItems, mapEntries } from '../checks';
 import { Problems } from '../errors';
 import { KubeObject, Labels } from '../k8s-types';
-import { isDnsLabel, isDnsSubdomain, NAME_RULES } from '../names';
+import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, NAME_RULES } from '../names';
 import { isQuantity, parseQuantity } from '../quantity';
 import { ServingClusterProps } from './props';
 import { renderPriorityClasses } from './priority';
@@ -49,6 +50,8 @@ export function renderClusterNamespace(ctx: ClusterContext, props: ServingCluste
   if (!isDnsLabel(namespace)) problems.add('namespace', namespace, NAME_RULES.label);
   // `<namespace>-critical` must itself be a valid name: it is the longest PriorityClass name.
   else if (!isDnsSubdomain(`${namespace}-critical`)) problems.add('namespace', namespace, 'expected a name short enough to prefix the PriorityClass names');
+  // The API server refuses PriorityClass names starting with "system-" (reserved for its own).
+  else if (namespace.startsWith('system-')) problems.add('namespace', namespace, 'expected a name that does not start with "system-": that prefix of the PriorityClass names is reserved for Kubernetes\' own classes');
   checkRouting(props.routing, problems.at('routing'));
   checkQuota(props.quota, problems.at('quota'));
   const defaultCpu = props.limitRange?.defaultCpu ?? '100m';
@@ -56,12 +59,14 @@ export function renderClusterNamespace(ctx: ClusterContext, props: ServingCluste
   if (!isQuantity(defaultCpu) || parseQuantity(defaultCpu) === 0) problems.add('limitRange.defaultCpu', defaultCpu, 'expected a CPU quantity such as "100m", greater than zero');
   if (!isQuantity(defaultMemory) || parseQuantity(defaultMemory) === 0) problems.add('limitRange.defaultMemory', defaultMemory, 'expected a memory quantity such as "128Mi", greater than zero');
 
-  const labels: Labels = { ...props.labels, 'app.kubernetes.io/managed-by': 'modelship', 'modelship.dev/cluster': namespace };
-  const priorityClasses = renderPriorityClasses(namespace, props.priorities, labels, problems);
-  const podSecurity = Object.fromEntries(['enforce', 'audit', 'warn'].flatMap((mode) => [
+  const podSecurity: Labels = Object.fromEntries(['enforce', 'audit', 'warn'].flatMap((mode) => [
     [`pod-security.kubernetes.io/${mode}`, 'restricted'],
     [`pod-security.kubernetes.io/${mode}-version`, POD_SECURITY_VERSION],
   ]));
+  const own: Labels = { 'app.kubernetes.io/managed-by': 'modelship', 'modelship.dev/cluster': namespace };
+  checkLabels(props.labels, [...Object.keys(own), ...Object.keys(podSecurity)], problems);
+  const labels: Labels = { ...props.labels, ...own };
+  const priorityClasses = renderPriorityClasses(namespace, props.priorities, labels, problems);
   const meta = (name: string) => ({ name, namespace, labels });
   return {
     namespace,
@@ -83,10 +88,26 @@ export function renderClusterNamespace(ctx: ClusterContext, props: ServingCluste
   };
 }
 
+/** Checks the cluster's labels as the API server does; `reserved` are the keys the cluster sets itself. */
+function checkLabels(labels: unknown, reserved: readonly string[], problems: Problems): void {
+  for (const [key, value] of mapEntries(problems, 'labels', labels, 'expected an object of label keys to label values')) {
+    if (!isLabelKey(key)) problems.add(`labels.${key}`, key, NAME_RULES.labelKey);
+    else if (typeof value !== 'string' || !isLabelValue(value)) problems.add(`labels.${key}`, value, NAME_RULES.labelValue);
+    else if (reserved.includes(key)) problems.add(`labels.${key}`, value, `expected a key other than ${reserved.join(', ')}: the cluster sets these itself`);
+  }
+}
+
 function checkRouting(routing: ClusterRouting | undefined, problems: Problems): void {
   if (routing === undefined) return;
+  const expected = 'expected ClusterRouting.gateway({ gatewayName }), ClusterRouting.ingress({ className }) or ClusterRouting.none()';
   if (!(routing instanceof ClusterRouting)) {
-    problems.add('', routing, 'expected ClusterRouting.gateway({ gatewayName }), ClusterRouting.ingress({ className }) or ClusterRouting.none()');
+    problems.add('', routing, expected);
+    return;
+  }
+  // A JavaScript caller can give gateway() or ingress() no options: refused rather than routing nothing.
+  const options = routing.kind === 'gateway' ? routing.gatewayOptions : routing.ingressOptions;
+  if (routing.kind !== 'none' && (typeof options !== 'object' || options === null)) {
+    problems.add('', routing, expected);
     return;
   }
   const gateway = routing.gatewayOptions;
@@ -95,8 +116,8 @@ function checkRouting(routing: ClusterRouting | undefined, problems: Problems): 
     for (const key of ['gatewayNamespace', 'proxyNamespace'] as const) {
       if (gateway[key] !== undefined && !isDnsLabel(gateway[key]!)) problems.add(key, gateway[key], NAME_RULES.label);
     }
-    if (gateway.sectionName !== undefined && !isDnsLabel(gateway.sectionName)) problems.add('sectionName', gateway.sectionName, 'expected a listener name (an RFC 1123 label)');
-    (gateway.hostnames ?? []).forEach((h, i) => checkHostname(h, problems.at(`hostnames[${i}]`)));
+    if (gateway.sectionName !== undefined && !isDnsSubdomain(gateway.sectionName)) problems.add('sectionName', gateway.sectionName, 'expected a listener name (an RFC 1123 subdomain)');
+    listItems(problems, 'hostnames', gateway.hostnames, 'expected an array of host names').forEach((h, i) => checkHostname(h, problems.at(`hostnames[${i}]`)));
   }
   const ingress = routing.ingressOptions;
   if (ingress) {

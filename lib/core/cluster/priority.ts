@@ -1,3 +1,4 @@
+import { isPlainObject } from '../checks';
 import { KubeObject, Labels } from '../k8s-types';
 import { Problems } from '../errors';
 
@@ -64,7 +65,8 @@ const LEVELS = ['critical', 'standard', 'batch'] as const;
  * `globalDefault`: that would change the priority of every other pod in the cluster.
  */
 export function renderPriorityClasses(namespace: string, values: PriorityValues | undefined, labels: Labels, problems: Problems): KubeObject[] {
-  const resolved = { ...DEFAULT_VALUES, ...values };
+  if (values !== undefined && !isPlainObject(values)) problems.add('priorities', values, 'expected { critical?, standard?, batch? }');
+  const resolved = { ...DEFAULT_VALUES, ...(isPlainObject(values) ? values : {}) };
   for (const level of LEVELS) {
     const value = resolved[level];
     if (!Number.isInteger(value) || value < -MAX_USER_PRIORITY || value > MAX_USER_PRIORITY) {

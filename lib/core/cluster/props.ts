@@ -58,7 +58,8 @@ export interface ClusterModelProps extends ModelServiceProps {
   readonly mirror?: MirrorOptions;
   /**
    * The model's monitoring (ServiceMonitor or PodMonitor, PrometheusRule, Grafana dashboard),
-   * over the cluster's `monitoring` options; `false` for none. Without a `latencyObjective`, the
+   * over the cluster's `monitoring` options (each option given replaces the cluster's, except
+   * `alerts`, whose thresholds replace the cluster's one by one); `false` for none. Without a `latencyObjective`, the
    * objective of the model's `ScalingTarget.latencySlo` autoscaler is alerted on (when its runtime
    * exposes that statistic).
    * @default - the cluster's monitoring
@@ -70,7 +71,7 @@ export interface ClusterModelProps extends ModelServiceProps {
 export interface ServingClusterProps {
   /**
    * The namespace (created by the cluster, Pod Security "restricted" enforced) and the prefix of
-   * its PriorityClasses' names.
+   * its PriorityClasses' names (so not starting with `system-`, which Kubernetes reserves for those).
    * @default - the construct id (cdk8s) or resource name (Pulumi)
    */
   readonly namespace?: string;
@@ -113,7 +114,8 @@ export interface ServingClusterProps {
    */
   readonly monitoring?: ModelMonitoringOptions | false;
   /**
-   * Extra labels on every namespace-level object.
+   * Extra labels on every namespace-level object; not the keys the cluster sets itself
+   * (`app.kubernetes.io/managed-by`, `modelship.dev/cluster`, the Pod Security labels).
    * @default - none
    */
   readonly labels?: Record<string, string>;

@@ -20,6 +20,9 @@ interface RouteKey {
   readonly prefix: string;
 }
 
+/** The most filters an HTTPRoute rule may have (its CRD's `maxItems`). */
+const MAX_RULE_FILTERS = 16;
+
 /** Characters Gateway API accepts in a path match (its CRD's CEL rule). */
 const PATH_CHARACTERS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
 
@@ -73,6 +76,7 @@ export function checkClusterModels(routing: ClusterRouting | undefined, models: 
     else byName.set(model.placement.name, model);
   }
   const canaryOf = new Map<string, PlacedModel>();
+  const mirrorsOf = new Map<string, number>();
   for (const model of models) {
     for (const [prop, share] of [['canary', model.placement.canary], ['mirror', model.placement.mirror]] as const) {
       if (!share) continue;
@@ -89,6 +93,12 @@ export function checkClusterModels(routing: ClusterRouting | undefined, models: 
         const first = canaryOf.get(target);
         if (first) at.add('', target, `expected a model without a canary: ${first.path} is already the canary of "${target}"`);
         else canaryOf.set(target, model);
+      } else {
+        // One RequestMirror filter per shadow, beside the URLRewrite of a path route, in a rule of at most 16 filters.
+        const count = (mirrorsOf.get(target) ?? 0) + 1;
+        mirrorsOf.set(target, count);
+        const max = MAX_RULE_FILTERS - (stable.placement.route.prefix === '/' ? 0 : 1);
+        if (count > max) at.add('', target, `expected a model with fewer shadows: "${target}" can have at most ${max} (an HTTPRoute rule has at most ${MAX_RULE_FILTERS} filters${max < MAX_RULE_FILTERS ? ', one of them its URLRewrite' : ''})`);
       }
     }
   }

@@ -99,3 +99,21 @@ describe('ResourceQuota', () => {
     ]);
   });
 });
+
+describe('monitoring of the models', () => {
+  const threshold = (c: ReturnType<typeof renderCluster>, model: string, alert: string) => {
+    const rule = c.monitoring.get(model)!.objects.find((o) => o.kind === 'PrometheusRule')!;
+    const rules = (rule['spec'] as { groups: { rules: { alert?: string; expr: string }[] }[] }).groups.flatMap((g) => g.rules);
+    return rules.find((r) => r.alert === alert)!.expr.split(' > ').pop();
+  };
+
+  test('a model\'s own alert thresholds keep the cluster\'s others', () => {
+    const c = renderCluster({ monitoring: { alerts: { availability: 0.999 } } }, {
+      fraud: torchServe({ monitoring: { alerts: { restarts: 5 } } }),
+      churn: torchServe(),
+      loose: torchServe({ monitoring: { alerts: { availability: 0.9 } } }),
+    });
+    expect(['fraud', 'churn', 'loose'].map((m) => threshold(c, m, 'ModelErrorRatioHigh'))).toEqual(['0.001', '0.001', '0.1']);
+    expect(['fraud', 'churn'].map((m) => threshold(c, m, 'ModelRestarting'))).toEqual(['5', '3']);
+  });
+});

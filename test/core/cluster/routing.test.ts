@@ -2,6 +2,7 @@
 import * as fc from 'fast-check';
 import { ClusterRouting, InferenceClients, ModelRoute, Priority, type KubeObject } from '../../../lib/core';
 import { MINIMAL_PROPS } from '../../support/fixtures';
+import { validationErrorOf } from '../../support/problems';
 import { GATEWAY, expectValidCluster, renderCluster, specOf, torchServe } from './support';
 
 type Rule = { matches: unknown[]; filters?: Record<string, unknown>[]; backendRefs: { name: string; port: number; weight?: number }[] };
@@ -90,6 +91,11 @@ describe('what the models admit', () => {
     for (const id of ['v2', 'shadow']) expect(ingressFrom(c.services[id]!.networkPolicy)).toEqual([{ podSelector: { matchLabels: { role: 'caller' } } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' } } }]);
     const i = renderCluster({ routing: ClusterRouting.ingress({ className: 'nginx', domain: 'example.com' }) }, { fraud: torchServe({ inferenceClients: podsOnly }) });
     expect(ingressFrom(i.services['fraud']!.networkPolicy)).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } });
+  });
+
+  test('inferenceClients that are not a valid InferenceClients reach the ModelService\'s check unchanged, never widened to any client', () => {
+    expect(validationErrorOf(() => renderCluster({ routing: GATEWAY }, { fraud: torchServe({ inferenceClients: 'payments' as unknown as InferenceClients }) })).problems.map((p) => [p.construct, p.prop])).toEqual([['test/prod/fraud', 'inferenceClients']]);
+    expect(validationErrorOf(() => renderCluster({ routing: GATEWAY }, { fraud: torchServe({ inferenceClients: InferenceClients.namespaces() }) })).problems.map((p) => [p.construct, p.prop, p.given])).toEqual([['test/prod/fraud', 'inferenceClients', '[]']]);
   });
 
   test('every model runs in the cluster\'s namespace with its priority\'s class (standard by default, or the user\'s own class)', () => {

@@ -1,8 +1,8 @@
 /** Bad input to a ServingCluster: a ValidationError naming what conflicts, every problem at once. */
 import * as fc from 'fast-check';
-import { Accelerator, ClusterQuota, ClusterRouting, ModelRoute, NodePool, PlanMethod, Priority, type ClusterModelProps, type ServingClusterProps } from '../../../lib/core';
+import { Accelerator, ClusterQuota, ClusterRouting, ModelRoute, NodePool, PlanMethod, Priority, type ClusterModelProps, type GatewayRoutingOptions, type IngressRoutingOptions, type PriorityValues, type ServingClusterProps } from '../../../lib/core';
 import { validationErrorOf } from '../../support/problems';
-import { GATEWAY, renderCluster, torchServe } from './support';
+import { GATEWAY, expectValidCluster, renderCluster, torchServe } from './support';
 
 /** The problems rendering the cluster throws, as [construct, prop, given, allowed]. */
 function problems(props: ServingClusterProps, models: Record<string, ClusterModelProps> = {}): [string, string, string, string][] {
@@ -26,6 +26,43 @@ describe('cluster props', () => {
       ['test/prod', 'limitRange.defaultCpu', '"0"', 'expected a CPU quantity such as "100m", greater than zero'],
       ['test/prod', 'priorities', '{"critical":10,"standard":20}', 'expected critical > standard > batch'],
     ]);
+  });
+
+  test('labels the API server would reject, or that would override the cluster\'s own, are named', () => {
+    expect(problems({ labels: { 'bad key!': 'x', team: 'not ok!', 'modelship.dev/cluster': 'other', 'pod-security.kubernetes.io/enforce': 'privileged' } })).toEqual([
+      ['test/prod', 'labels.bad key!', '"bad key!"', expect.stringMatching(/^expected a label key/) as unknown as string],
+      ['test/prod', 'labels.team', '"not ok!"', expect.stringMatching(/^expected a label value/) as unknown as string],
+      ['test/prod', 'labels.modelship.dev/cluster', '"other"', expect.stringMatching(/^expected a key other than app.kubernetes.io\/managed-by, modelship.dev\/cluster, pod-security.kubernetes.io\/enforce, /) as unknown as string],
+      ['test/prod', 'labels.pod-security.kubernetes.io/enforce', '"privileged"', expect.stringMatching(/^expected a key other than /) as unknown as string],
+    ]);
+  });
+
+  test('a namespace that would give the PriorityClasses the reserved "system-" prefix', () => {
+    expect(problems({ namespace: 'system-models' })).toEqual([
+      ['test/prod', 'namespace', '"system-models"', 'expected a name that does not start with "system-": that prefix of the PriorityClass names is reserved for Kubernetes\' own classes'],
+    ]);
+  });
+
+  test('a listener name is a subdomain, as Gateway API\'s SectionName', () => {
+    expect(() => renderCluster({ routing: ClusterRouting.gateway({ gatewayName: 'public', sectionName: 'api.https' }) }, {})).not.toThrow();
+    expect(problems({ routing: ClusterRouting.gateway({ gatewayName: 'public', sectionName: 'HTTPS' }) })).toEqual([
+      ['test/prod', 'routing.sectionName', '"HTTPS"', 'expected a listener name (an RFC 1123 subdomain)'],
+    ]);
+  });
+
+  test('options of the wrong shape from JavaScript are problems, not a TypeError or silently nothing', () => {
+    expect(problems({
+      routing: ClusterRouting.gateway({ gatewayName: 'public', hostnames: 'api.example.com' as unknown as string[] }),
+      priorities: 'high' as unknown as PriorityValues,
+    })).toEqual([
+      ['test/prod', 'routing.hostnames', '"api.example.com"', 'expected an array of host names'],
+      ['test/prod', 'priorities', '"high"', 'expected { critical?, standard?, batch? }'],
+    ]);
+    for (const routing of [ClusterRouting.gateway(undefined as unknown as GatewayRoutingOptions), ClusterRouting.ingress(null as unknown as IngressRoutingOptions)]) {
+      expect(problems({ routing }, { fraud: torchServe() }).map(([, prop, , allowed]) => [prop, allowed])).toEqual([
+        ['routing', 'expected ClusterRouting.gateway({ gatewayName }), ClusterRouting.ingress({ className }) or ClusterRouting.none()'],
+      ]);
+    }
   });
 });
 
@@ -98,6 +135,15 @@ describe('what spans models (checked once every model is added)', () => {
       ['test/prod/chat', 'route', 'ModelRoute.host("chat.example.com")', 'expected a route that overlaps no other model\'s: chat.example.com / and any host /fraudulent (test/prod/fraudulent) both match chat.example.com/fraudulent (give path routes the gateway\'s `hostnames`, or prefixes that are not one another\'s)'],
       ['test/prod/bad', 'route', 'ModelRoute.path("/a/../b")', 'expected an absolute path prefix such as "/fraud": "/" then path segments of URL characters, no "//", query or fragment'],
     ]);
+  });
+
+  test('more shadows of a model than the filters of its HTTPRoute rule can hold', () => {
+    const shadows = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`s${i}`, torchServe({ mirror: { of: 'fraud' } })]));
+    expectValidCluster(renderCluster({ routing: GATEWAY, monitoring: false }, { fraud: torchServe(), ...shadows(15) }));
+    expect(problems({ routing: GATEWAY, monitoring: false }, { fraud: torchServe(), ...shadows(16) })).toEqual([
+      ['test/prod/s15', 'mirror.of', '"fraud"', 'expected a model with fewer shadows: "fraud" can have at most 15 (an HTTPRoute rule has at most 16 filters, one of them its URLRewrite)'],
+    ]);
+    expect(() => renderCluster({ routing: GATEWAY, monitoring: false }, { fraud: torchServe({ route: ModelRoute.host('fraud.example.com') }), ...shadows(16) })).not.toThrow();
   });
 
   test('two models with one name', () => {
