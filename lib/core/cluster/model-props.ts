@@ -44,6 +44,8 @@ export function clusterModelServiceProps(
   const { route, priority, canary, mirror, ...service } = props;
   const name = props.name ?? defaultName;
   const namespace = cluster.namespace;
+  const policy = cluster.defaultDenyPolicy.metadata.name;
+  if (name === policy) problems.add('name', name, `expected a name other than "${policy}": the model's NetworkPolicy would replace the cluster's default-deny policy`);
   if (props.namespace !== undefined && props.namespace !== namespace) {
     problems.add('namespace', props.namespace, `expected nothing or "${namespace}": a ServingCluster's models run in its namespace`);
   }

@@ -75,6 +75,12 @@ describe('model props in the cluster', () => {
     ]);
   });
 
+  test('a model named like the cluster\'s default-deny NetworkPolicy, whose own policy would replace it', () => {
+    expect(problems({}, { 'default-deny-ingress': torchServe() })).toEqual([
+      ['test/prod/default-deny-ingress', 'name', '"default-deny-ingress"', 'expected a name other than "default-deny-ingress": the model\'s NetworkPolicy would replace the cluster\'s default-deny policy'],
+    ]);
+  });
+
   test('canary and mirror with Ingress, a path route with Ingress, a weight out of range', () => {
     const ingress = ClusterRouting.ingress({ className: 'nginx' });
     expect(problems({ routing: ingress }, { fraud: torchServe({ route: ModelRoute.host('fraud.example.com') }), v2: torchServe({ canary: { of: 'fraud', weight: 120 } }), shadow: torchServe({ mirror: { of: 'fraud' } }), plain: torchServe() })).toEqual([
