@@ -78,7 +78,8 @@ export class ServingCluster extends Construct {
     this.rendered = renderServingClusterNamespace({ path: this.node.path, defaultName: id }, props);
     this.namespace = this.rendered.namespace;
     this.namespaceObject = this.wrap(this.rendered.namespaceObject, 'Namespace', true);
-    this.priorityClasses = this.rendered.priorityClasses.map((o) => this.wrap(o, o.metadata.name, true));
+    // Ids by kind, not by name: `<namespace>-batch` is also a valid model id (addModel's children share this scope).
+    this.priorityClasses = this.rendered.priorityClasses.map((o) => this.wrap(o, `PriorityClass-${o.metadata.name.slice(this.namespace.length + 1)}`, true));
     this.limitRange = this.wrap(this.rendered.limitRange, 'LimitRange');
     if (props.quota?.kind !== 'none') {
       this.resourceQuota = this.later(this, resourceQuotaIdentity(this.namespace, this.rendered.labels), 'ResourceQuota', ['spec'], () => this.renderModels().resourceQuota);

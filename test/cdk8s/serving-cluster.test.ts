@@ -105,6 +105,14 @@ test('in a chart with a namespace of its own, cluster-scoped objects still carry
   expectValidObjects(manifests);
 });
 
+test('a model may have the name of a PriorityClass of the cluster (prod-batch): their ids do not collide', () => {
+  const chart = new Chart(Testing.app(), 'serving');
+  const cluster = new ServingCluster(chart, 'prod', { monitoring: false });
+  cluster.addModel('prod-batch', MINIMAL_PROPS.torchserve());
+  const manifests = Testing.synth(chart) as KubeObject[];
+  expect(manifests.filter((o) => o.metadata.name === 'prod-batch').map((o) => o.kind)).toEqual(['PriorityClass', 'ServiceAccount', 'Deployment', 'Service', 'PodDisruptionBudget', 'NetworkPolicy']);
+});
+
 describe('reports', () => {
   test('the synth writes reports/capacity-<namespace>.md linking the .svg', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelship-cluster-'));
