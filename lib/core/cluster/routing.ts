@@ -53,7 +53,7 @@ export class ClusterRouting {
    * Gateway API: an HTTPRoute per model, attached to an existing Gateway. Weighted canaries and
    * mirrored (shadow) traffic are supported. A Gateway API implementation must run in the
    * cluster (Envoy Gateway, Istio, Cilium, NGINX Gateway Fabric, GKE, …) with the standard
-   * channel CRDs (v1.2 or later for mirror percentages), and the Gateway itself must exist.
+   * channel CRDs (v1.3 or later for mirror percentages: `percent` joined the standard channel in v1.3.0), and the Gateway itself must exist.
    */
   public static gateway(options: GatewayRoutingOptions): ClusterRouting {
     return new ClusterRouting('gateway', options, undefined);
