@@ -51,6 +51,9 @@ export function renderClusterNamespace(ctx: ClusterContext, props: ServingCluste
   // `<namespace>-critical` must itself be a valid name: it is the longest PriorityClass name.
   else if (!isDnsSubdomain(`${namespace}-critical`)) problems.add('namespace', namespace, 'expected a name short enough to prefix the PriorityClass names');
   // The API server refuses PriorityClass names starting with "system-" (reserved for its own).
+  // The cluster owns its namespace: Pod Security "restricted" and a default-deny policy on `default` or a
+  // `kube-` namespace (reserved for Kubernetes' own) would break what already runs there, CoreDNS included.
+  else if (namespace === 'default' || namespace.startsWith('kube-')) problems.add('namespace', namespace, 'expected a namespace of the cluster\'s own, not "default" or a "kube-" namespace: the cluster enforces Pod Security "restricted" and denies ingress to every pod in it');
   else if (namespace.startsWith('system-')) problems.add('namespace', namespace, 'expected a name that does not start with "system-": that prefix of the PriorityClass names is reserved for Kubernetes\' own classes');
   checkRouting(props.routing, problems.at('routing'));
   checkQuota(props.quota, problems.at('quota'));

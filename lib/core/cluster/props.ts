@@ -71,7 +71,8 @@ export interface ClusterModelProps extends ModelServiceProps {
 export interface ServingClusterProps {
   /**
    * The namespace (created by the cluster, Pod Security "restricted" enforced) and the prefix of
-   * its PriorityClasses' names (so not starting with `system-`, which Kubernetes reserves for those).
+   * its PriorityClasses' names: the cluster's own, so not `default` or `kube-…`, and not
+   * `system-…` (Kubernetes reserves that prefix of PriorityClass names).
    * @default - the construct id (cdk8s) or resource name (Pulumi)
    */
   readonly namespace?: string;

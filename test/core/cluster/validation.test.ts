@@ -43,6 +43,14 @@ describe('cluster props', () => {
     ]);
   });
 
+  test('a namespace the cluster cannot own: default, or a kube- namespace', () => {
+    for (const namespace of ['default', 'kube-system']) {
+      expect(problems({ namespace })).toEqual([
+        ['test/prod', 'namespace', `"${namespace}"`, 'expected a namespace of the cluster\'s own, not "default" or a "kube-" namespace: the cluster enforces Pod Security "restricted" and denies ingress to every pod in it'],
+      ]);
+    }
+  });
+
   test('a listener name is a subdomain, as Gateway API\'s SectionName', () => {
     expect(() => renderCluster({ routing: ClusterRouting.gateway({ gatewayName: 'public', sectionName: 'api.https' }) }, {})).not.toThrow();
     expect(problems({ routing: ClusterRouting.gateway({ gatewayName: 'public', sectionName: 'HTTPS' }) })).toEqual([
