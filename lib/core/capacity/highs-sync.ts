@@ -29,8 +29,15 @@ export interface HighsAnswer {
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('worker_threads');
-const load = require(workerData.highsPath);
 let solver;
+// The signal of the solve under way: a worker that stops mid-solve wakes its caller at once.
+let pending;
+process.on('exit', () => {
+  if (pending) {
+    Atomics.store(pending, 0, 2);
+    Atomics.notify(pending, 0);
+  }
+});
 const STATUS = { 7: 'Optimal', 8: 'Infeasible', 13: 'Time limit reached', 14: 'Iteration limit reached', 16: 'Solution limit reached' };
 function warmStarted(lp, options, start) {
   const model = solver.createModel({ format: 'lp', data: lp });
@@ -50,9 +57,11 @@ function warmStarted(lp, options, start) {
   }
 }
 parentPort.on('message', async ({ lp, options, start, signal, port }) => {
+  pending = signal;
   let reply;
   try {
-    solver = solver || (await load());
+    // Loaded here, not at the top, so that a missing or broken highs is an answer, not a dead worker.
+    solver = solver || (await require(workerData.highsPath)());
     if (start) reply = warmStarted(lp, options, start);
     else {
       const r = solver.solve(lp, options);
@@ -65,6 +74,7 @@ parentPort.on('message', async ({ lp, options, start, signal, port }) => {
   }
   port.postMessage(reply);
   port.close();
+  pending = undefined;
   Atomics.store(signal, 0, 1);
   Atomics.notify(signal, 0);
 });
@@ -76,7 +86,7 @@ function solverThread(): Worker {
   if (!worker) {
     const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { highsPath: require.resolve('highs') } });
     w.unref();
-    // A worker that dies is replaced on the next call; its error surfaces there as a timeout.
+    // A worker that dies wakes the call waiting on it (see WORKER_SOURCE), which replaces it.
     w.on('error', () => undefined);
     w.on('exit', () => {
       if (worker === w) worker = undefined;
@@ -106,7 +116,7 @@ export function solveLpSync(lp: string, timeLimitSeconds: number, start?: Readon
     if (waited === 'timed-out' || !message) {
       void thread.terminate();
       worker = undefined;
-      throw new Error(`HiGHS gave no answer within ${timeLimitSeconds} s plus ${STARTUP_ALLOWANCE_MS / 1000} s to start`);
+      throw new Error(waited === 'timed-out' ? `HiGHS gave no answer within ${timeLimitSeconds} s plus ${STARTUP_ALLOWANCE_MS / 1000} s to start` : 'HiGHS stopped without an answer (its worker thread exited)');
     }
     if (message.error !== undefined) throw new Error(`HiGHS failed: ${message.error}`);
     return message;

@@ -1,4 +1,7 @@
 /** HiGHS called synchronously from a worker thread, and the planner without it. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { NodePool, planCapacityScenario, PlanMethod } from '../../../lib/core';
 import * as highs from '../../../lib/core/capacity/highs-sync';
 import { violations, workload } from './support';
@@ -32,4 +35,35 @@ test('without HiGHS the plan falls back to the heuristic and says so', () => {
   } finally {
     spy.mockRestore();
   }
+});
+
+/** `solveLpSync` from a fresh copy of the module whose worker loads HiGHS from `highsPath`. */
+function solverLoading(highsPath: string): typeof highs.solveLpSync {
+  let solve: typeof highs.solveLpSync | undefined;
+  jest.isolateModules(() => {
+    jest.doMock('worker_threads', () => {
+      const actual = jest.requireActual<typeof import('worker_threads')>('worker_threads');
+      class Redirected extends actual.Worker {
+        constructor(source: string, options: import('worker_threads').WorkerOptions) {
+          super(source, { ...options, workerData: { highsPath } });
+        }
+      }
+      return { ...actual, Worker: Redirected };
+    });
+    solve = (jest.requireActual('../../../lib/core/capacity/highs-sync') as typeof highs).solveLpSync;
+  });
+  return solve!;
+}
+
+test('a HiGHS that cannot load is an error at once, not a wait for the time limit plus the startup allowance', () => {
+  const solve = solverLoading(path.join(os.tmpdir(), 'modelship-no-such-highs.js'));
+  expect(() => solve(MIP, 1)).toThrow(/^HiGHS failed: Cannot find module/);
+});
+
+test('a worker that exits mid-solve wakes the caller with an error; the next call starts a new worker', () => {
+  const exiting = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'modelship-highs-')), 'exits.js');
+  fs.writeFileSync(exiting, 'module.exports = () => process.exit(3);\n');
+  const solve = solverLoading(exiting);
+  expect(() => solve(MIP, 1)).toThrow('HiGHS stopped without an answer (its worker thread exited)');
+  expect(() => solve(MIP, 1)).toThrow('HiGHS stopped without an answer (its worker thread exited)');
 });
