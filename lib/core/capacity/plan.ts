@@ -1,3 +1,4 @@
+import { checkInteger, isPlainObject } from '../checks';
 import { Problems } from '../errors';
 import { enumeratePatterns, packingFromPatterns, Pattern, patternModel, patternsFromPackings, relaxationModel } from './exact';
 import { consolidate, packHeuristic } from './heuristic';
@@ -67,7 +68,7 @@ export interface CapacityPlanOptions {
   readonly compareWithScheduler?: boolean;
   /**
    * Construct path or resource name quoted in the ValidationError thrown for malformed pools,
-   * workloads or `method`.
+   * workloads or options.
    * @default 'capacity plan'
    */
   readonly path?: string;
@@ -176,16 +177,13 @@ const DESCRIPTIONS: Record<CapacityScenarioName, string> = {
  * (HiGHS runs in a worker thread the call waits for), pure (nothing is written) and
  * deterministic unless HiGHS hits its time limit.
  *
- * Throws a {@link ValidationError} for malformed pools, workloads or `method`; a plan that does
+ * Throws a {@link ValidationError} for malformed pools, workloads or options; a plan that does
  * not fit is a result ({@link capacityProblems} turns it into problems).
  */
 export function planCapacity(pools: readonly NodePool[], workloads: readonly CapacityWorkload[], options: CapacityPlanOptions = {}): CapacityPlan {
   const problems = new Problems(options.path ?? 'capacity plan');
   validateInput(problems, pools, workloads);
-  // A JavaScript caller may pass any value; the cluster's prop is `capacity.method`.
-  if (options.method !== undefined && !Object.values(PlanMethod).includes(options.method)) {
-    problems.add('capacity.method', options.method, 'expected PlanMethod.AUTO, PlanMethod.EXACT or PlanMethod.HEURISTIC');
-  }
+  validateOptions(problems, options);
   problems.throwIfAny();
   const scenario = (name: CapacityScenarioName, replicas: (w: CapacityWorkload) => number) => planCapacityScenario(name, pools, workloads, workloads.map(replicas), options);
   return {
@@ -211,10 +209,28 @@ function validateInput(problems: Problems, pools: readonly NodePool[], workloads
   });
   const names = new Set<string>();
   workloads.forEach((w, i) => {
+    if (!isPlainObject(w)) return problems.add(`workloads[${i}]`, w, 'expected a capacity workload such as capacityWorkloadOf(...) returns');
     validateWorkload(problems.at(`workloads[${i}]`), w);
     if (names.has(w.name)) problems.add(`workloads[${i}].name`, w.name, 'expected a name no other workload has');
     names.add(w.name);
   });
+}
+
+/** The options, as the cluster's `capacity` prop: a JavaScript caller may pass any value. */
+function validateOptions(problems: Problems, options: CapacityPlanOptions): void {
+  if (options.method !== undefined && !Object.values(PlanMethod).includes(options.method)) {
+    problems.add('capacity.method', options.method, 'expected PlanMethod.AUTO, PlanMethod.EXACT or PlanMethod.HEURISTIC');
+  }
+  const seconds = options.timeLimitSeconds;
+  // HiGHS rejects a negative limit and the wait for it never ends on NaN or Infinity.
+  if (seconds !== undefined && !(typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0)) {
+    problems.add('capacity.timeLimitSeconds', seconds, 'expected a number of seconds greater than 0, e.g. 10');
+  }
+  checkInteger(problems, 'capacity.patternLimit', options.patternLimit, 0);
+  checkInteger(problems, 'capacity.improveNodes', options.improveNodes, 0);
+  if (options.compareWithScheduler !== undefined && typeof options.compareWithScheduler !== 'boolean') {
+    problems.add('capacity.compareWithScheduler', options.compareWithScheduler, 'expected true or false');
+  }
 }
 
 const labelsText = (labels: Readonly<Record<string, string>>) => JSON.stringify(labels);

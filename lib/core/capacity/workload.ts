@@ -1,4 +1,4 @@
-import { checkInteger, isPlainObject } from '../checks';
+import { checkInteger, isPlainObject, listItems } from '../checks';
 import { Problems } from '../errors';
 import { Container, PodSpec, Toleration } from '../k8s-types';
 import { parseQuantity } from '../quantity';
@@ -152,5 +152,7 @@ export function validateWorkload(problems: Problems, w: CapacityWorkload): void 
   checkInteger(problems, 'surge', w.surge ?? Number.NaN, 0);
   checkInteger(problems, 'maxPerNode', w.maxPerNode, 1);
   if (w.nodeSelector !== undefined && !isPlainObject(w.nodeSelector)) problems.add('nodeSelector', w.nodeSelector, 'expected a map of node labels');
-  if (w.tolerations !== undefined && !Array.isArray(w.tolerations)) problems.add('tolerations', w.tolerations, 'expected an array of tolerations');
+  listItems(problems, 'tolerations', w.tolerations, 'expected an array of tolerations').forEach((t, i) => {
+    if (!isPlainObject(t)) problems.add(`tolerations[${i}]`, t, 'expected a toleration such as { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }');
+  });
 }

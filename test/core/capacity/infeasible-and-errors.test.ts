@@ -2,7 +2,7 @@
  * What the plan says when models do not fit (which model, which resource, how short) and the
  * ValidationErrors for bad input, with their exact messages.
  */
-import { capacityProblems, NodePool, planCapacity, PlanMethod, Problems, ValidationError, type CapacityPlan } from '../../../lib/core';
+import { capacityProblems, NodePool, planCapacity, PlanMethod, Problems, ValidationError, type CapacityPlan, type CapacityWorkload, type Toleration } from '../../../lib/core';
 import { violations, workload } from './support';
 
 const problemsOf = (plan: CapacityPlan) => {
@@ -102,6 +102,32 @@ test('bad pools, workloads and method: every problem at once, with the prop, the
     ['test/cluster', 'workloads[1].name', '"a"', 'expected a name no other workload has'],
     ['test/cluster', 'capacity.method', '"fast"', 'expected PlanMethod.AUTO, PlanMethod.EXACT or PlanMethod.HEURISTIC'],
   ]);
+});
+
+test('a JavaScript caller\'s malformed options and workloads are ValidationErrors naming the prop, not TypeErrors or a silent fallback', () => {
+  const pools = [NodePool.cpu('general', { count: 2, cpu: '4', memory: '8Gi', taints: [{ key: 'spot', effect: 'NoSchedule' }] })];
+  let error: unknown;
+  try {
+    planCapacity(
+      pools,
+      [null as unknown as CapacityWorkload, workload('a', 1, 1, 1, { tolerations: [null as unknown as Toleration] })],
+      { path: 'test/cluster', timeLimitSeconds: -1, patternLimit: 1.5, improveNodes: '10' as unknown as number, compareWithScheduler: 'no' as unknown as boolean },
+    );
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ValidationError);
+  expect((error as ValidationError).problems.map(({ prop, given, allowed }) => [prop, given, allowed])).toEqual([
+    ['workloads[0]', 'null', 'expected a capacity workload such as capacityWorkloadOf(...) returns'],
+    ['workloads[1].tolerations[0]', 'null', 'expected a toleration such as { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }'],
+    ['capacity.timeLimitSeconds', '-1', 'expected a number of seconds greater than 0, e.g. 10'],
+    ['capacity.patternLimit', '1.5', 'expected an integer at least 0'],
+    ['capacity.improveNodes', '"10"', 'expected an integer at least 0'],
+    ['capacity.compareWithScheduler', '"no"', 'expected true or false'],
+  ]);
+  for (const timeLimitSeconds of [Number.NaN, Number.POSITIVE_INFINITY, 0]) {
+    expect(() => planCapacity(pools, [workload('a', 1, 1)], { timeLimitSeconds })).toThrow(/capacity\.timeLimitSeconds/);
+  }
 });
 
 describe('selectors, taints and anti-affinity are respected', () => {
