@@ -26,8 +26,12 @@ export function scheduleLikeKube(instance: PackingInstance): Packing {
           chosen = node;
         }
       }
-      if (chosen) place(chosen, i, item, 1);
-      else unplaced[i]!++;
+      if (!chosen) {
+        // Nodes only fill up: no later replica of this model fits either.
+        unplaced[i] = item.replicas - replica;
+        break;
+      }
+      place(chosen, i, item, 1);
     }
   });
   return { nodes: nodes.filter((n) => n.counts.size > 0), unplaced };

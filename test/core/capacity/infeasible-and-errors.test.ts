@@ -2,7 +2,8 @@
  * What the plan says when models do not fit (which model, which resource, how short) and the
  * ValidationErrors for bad input, with their exact messages.
  */
-import { capacityProblems, NodePool, planCapacity, PlanMethod, Problems, ValidationError, type CapacityPlan, type CapacityWorkload, type Toleration } from '../../../lib/core';
+import { capacityProblems, NodePool, planCapacity, planCapacityScenario, PlanMethod, Problems, ValidationError, type CapacityPlan, type CapacityWorkload, type Toleration } from '../../../lib/core';
+import * as instance from '../../../lib/core/capacity/instance';
 import { violations, workload } from './support';
 
 const problemsOf = (plan: CapacityPlan) => {
@@ -157,4 +158,18 @@ describe('selectors, taints and anti-affinity are respected', () => {
     expect(plan.min.placement.filter((n) => n.pool === 'spot').every((n) => Object.keys(n.replicas).every((k) => k === 'batch'))).toBe(true);
     expect(plan.min.placement.every((n) => (n.replicas['web'] ?? 0) <= 1)).toBe(true);
   });
+});
+
+test('the kube-scheduler imitation stops at a model\'s first replica that finds no node, rather than trying every node for each of the rest', () => {
+  const pools = [NodePool.cpu('general', { count: 2, cpu: '64', memory: '256Gi', maxPods: 10 })];
+  const fits = jest.spyOn(instance, 'fitOn');
+  try {
+    const s = planCapacityScenario('max', pools, [workload('huge', 0.1, 0.1, 1_000_000)], [1_000_000], { method: PlanMethod.HEURISTIC });
+    expect(s).toMatchObject({ feasible: false, schedulerNodes: 2 });
+    expect(s.shortfalls.map((f) => [f.replicas, f.resource])).toEqual([[999_980, 'pods']]);
+    // 20 replicas placed and one that fails, each trying both nodes (the planner's own heuristics use fitOn too).
+    expect(fits.mock.calls.length).toBeLessThan(10_000);
+  } finally {
+    fits.mockRestore();
+  }
 });
