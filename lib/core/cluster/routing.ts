@@ -8,7 +8,10 @@ export interface GatewayRoutingOptions {
   readonly gatewayName: string;
   /**
    * Namespace of the Gateway. A Gateway in another namespace must admit routes from the
-   * cluster's (its listener's `allowedRoutes.namespaces`).
+   * cluster's (its listener's `allowedRoutes.namespaces`). Give the Gateway a namespace of its
+   * own where its implementation runs the proxy pods beside it (Istio, NGINX Gateway Fabric):
+   * in the cluster's namespace they would fall under its default-deny ingress policy and Pod
+   * Security "restricted".
    * @default - the cluster's namespace
    */
   readonly gatewayNamespace?: string;
