@@ -169,8 +169,11 @@ export function relaxationModel(instance: PackingInstance): string {
   for (const [p, xs] of columns) {
     const bin = instance.bins[p]!;
     bin.capacity.forEach((cap, r) => {
-      const terms = xs.flatMap(([i, x]) => (instance.items[i]!.demand[r]! > 0 ? [[instance.items[i]!.demand[r]!, x] as const] : []));
-      if (terms.length) rows.push(` r${p}_${r}: ${sum(terms)} - ${cap} y${p} <= 0`);
+      // In shares of a node (every demand here fits one, so 0 < share <= 1): in bytes, with
+      // coefficients of 1e10 and more, HiGHS answered "Optimal" at a point above the optimum,
+      // which made the bound exceed the nodes a placement needs.
+      const terms = xs.flatMap(([i, x]) => (instance.items[i]!.demand[r]! > 0 ? [[instance.items[i]!.demand[r]! / cap, x] as const] : []));
+      if (terms.length) rows.push(` r${p}_${r}: ${sum(terms)} - y${p} <= 0`);
     });
     bounds.push(` 0 <= y${p} <= ${bin.count}`);
   }

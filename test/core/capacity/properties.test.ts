@@ -5,7 +5,7 @@
  */
 import * as fc from 'fast-check';
 import { NodePool, planCapacityScenario, PlanMethod, type CapacityWorkload } from '../../../lib/core';
-import { violations, workload } from './support';
+import { GiB, violations, workload } from './support';
 
 const toleration = [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }];
 
@@ -95,4 +95,17 @@ test('plans are deterministic', () => {
   const workloads = [workload('a', 1.5, 6, 7), workload('b', 0.5, 3, 11), workload('c', 3, 2, 4)];
   const run = () => planCapacityScenario('max', pools, workloads, [7, 11, 4]);
   expect(run()).toEqual(run());
+});
+
+test('the LP bound holds with memory in bytes of realistic size (HiGHS once answered "Optimal" above the optimum)', () => {
+  // Found by a property run: 9 × (4.209 CPU, 8 GiB) and 32 × (2.104 CPU, 64 MiB) fit on 7 nodes
+  // (six of p0 and the large p1), but the LP in bytes gave 7.14, a bound of 8.
+  const pools = [NodePool.cpu('p0', { count: 8, cpu: '14741m', memory: '24007Mi' }), NodePool.cpu('p1', { count: 1, cpu: '21040m', memory: '300007Mi' })];
+  const workloads = [
+    { ...workload('w0', 4.209, 8, 9), memoryBytes: 8 * GiB + 12_345 },
+    { ...workload('w1', 2.104, 1, 32), memoryBytes: 64 * 2 ** 20 + 12_345 },
+  ];
+  const s = planCapacityScenario('min', pools, workloads, [9, 32], { method: PlanMethod.EXACT, compareWithScheduler: false });
+  expect(violations(pools, workloads, s)).toEqual([]);
+  expect(s).toMatchObject({ feasible: true, optimal: true, nodesUsed: 7, lpBound: 7 });
 });
