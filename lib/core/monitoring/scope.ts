@@ -21,12 +21,21 @@ export interface ModelScope {
   readonly gpu: string;
 }
 
+/** The API server keeps this much of a `generateName` before adding 5 random characters. */
+const GENERATED_NAME_PREFIX = 58;
+/** The longest pod-template-hash (a uint32 in decimal digits, safe-encoded). */
+const HASH_LENGTH = 10;
+
 /**
  * The pods of Deployment `name`: `<name>-<pod-template-hash>-<suffix>`. Anchored (PromQL regexes
- * are), so the pods of a Deployment named `<name>-v2` do not match.
+ * are), so the pods of a Deployment named `<name>-v2` do not match. A pod's name is
+ * `<name>-<hash>-` cut to 58 characters plus 5 random ones, so for names of 47 characters and
+ * more the hash is cut short (and the `-` after it dropped), and from 57 the name itself.
  */
 export function podPattern(name: string): string {
-  return `${name}-[a-z0-9]+-[a-z0-9]+`;
+  if (name.length + HASH_LENGTH + 2 <= GENERATED_NAME_PREFIX) return `${name}-[a-z0-9]+-[a-z0-9]+`;
+  if (name.length + 1 >= GENERATED_NAME_PREFIX) return `${`${name}-`.slice(0, GENERATED_NAME_PREFIX)}[a-z0-9]{5}`;
+  return `${name}-(?:[a-z0-9]+-[a-z0-9]{5}|[a-z0-9]{${GENERATED_NAME_PREFIX - name.length - 1 + 5}})`;
 }
 
 /** The selectors of model `name` in `namespace`, its own series labelled as `target` scrapes them. */

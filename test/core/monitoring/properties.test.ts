@@ -4,7 +4,7 @@
  * accepts, and a GPU alert exactly when the pods hold GPUs.
  */
 import fc from 'fast-check';
-import { Duration, MonitorKind, renderModelService, Problems, renderModelMonitoring, type ModelMonitoringOptions } from '../../../lib/core';
+import { Duration, MonitorKind, podPattern, renderModelService, Problems, renderModelMonitoring, type ModelMonitoringOptions } from '../../../lib/core';
 import { dnsLabel, validProps } from '../properties/arbitraries';
 import { checkPromQL } from '../../support/promql-check';
 import { dashboardOf, expectValid, rulesOf } from './support';
@@ -48,4 +48,24 @@ test('random valid services and options render valid, parseable, scoped monitori
     }),
     { numRuns: 60 },
   );
+});
+
+test('the pod pattern matches the pods of a Deployment of any valid name, as the API server names them, and no other Deployment\'s', () => {
+  // A pod is `<replicaset>-` cut to 58 characters plus 5 random ones; the ReplicaSet is `<deployment>-<pod-template-hash>`.
+  const podName = (deployment: string, hash: string, random: string) => `${deployment}-${hash}-`.slice(0, 58) + random;
+  const hashes = fc.stringMatching(/^[bcdfghjklmnpqrstvwxz2456789]{1,10}$/);
+  const randoms = fc.stringMatching(/^[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  const names = fc.stringMatching(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/);
+  fc.assert(
+    fc.property(names, hashes, randoms, (name, hash, random) => {
+      const anchored = new RegExp(`^(?:${podPattern(name)})$`);
+      expect(anchored.test(podName(name, hash, random))).toBe(true);
+      if (name.length <= 40) expect(anchored.test(podName(`${name}-v2`, hash, random))).toBe(false);
+    }),
+    { numRuns: 500, seed: 21 },
+  );
+  for (const length of [46, 47, 50, 56, 57, 63]) {
+    const name = 'm'.repeat(length);
+    expect(new RegExp(`^(?:${podPattern(name)})$`).test(podName(name, '5d8c9b7f4f', 'x7k2p'))).toBe(true);
+  }
 });
