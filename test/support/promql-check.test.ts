@@ -9,6 +9,12 @@ describe('checkPromQL', () => {
     ['increase(r[1h]) > 3', ['r']],
     ['vector(0.5)', []],
     ['sum(rate(m[$__rate_interval]))', ['m']],
+    // A filter on readiness throughout the window, and the many-to-one join of the same.
+    ['sum(rate(r{a="1"}[5m]) and on(namespace, pod) (min_over_time(k{condition="true"}[5m]) == 1))', ['k', 'r']],
+    ['sum(rate(r[5m]) * on(namespace, pod) group_left() (min_over_time(k[5m]) == 1))', ['k', 'r']],
+    ['a * ignoring(x) group_right(y, z) b', ['a', 'b']],
+    ['a / on(x) group_left b', ['a', 'b']],
+    ['a > bool on(x) b', ['a', 'b']],
   ])('accepts %s', (expr, metrics) => {
     expect(checkPromQL(expr, ['$__rate_interval']).metrics).toEqual(metrics);
   });
@@ -25,6 +31,13 @@ describe('checkPromQL', () => {
     ['1 > 2', /needs bool/],
     ['m and 1', /needs instant vectors on both sides/],
     ['m{"a"="b"}', /expected a label name/],
+    ['a and on(x) group_left() b', /no grouping allowed for and/],
+    ['a unless ignoring(x) group_right b', /no grouping allowed for unless/],
+    ['a * on(x) 2', /vector matching \(on\/ignoring\) needs instant vectors on both sides/],
+    ['1 + on(x) group_left() b', /vector matching/],
+    ['a * on(x, y) group_left(y) b', /label y must not be in both/],
+    ['a * on(x) group_left(', /expected a label name/],
+    ['min_over_time(k)', /min_over_time argument 1 must be a matrix, got a vector/],
     ['', /empty expression/],
   ])('rejects %s', (expr, message) => {
     expect(() => checkPromQL(expr)).toThrow(message);

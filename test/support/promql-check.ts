@@ -1,7 +1,9 @@
 /**
  * A small PromQL checker for tests: tokenizes and parses an expression (the subset modelship
  * writes: selectors with matchers, range and subquery selectors, functions, aggregations with
- * `by`/`without`, binary operators with precedence and `on`/`ignoring`/`bool`), checks argument
+ * `by`/`without`, binary operators with precedence and `on`/`ignoring`, `group_left`/`group_right`
+ * and `bool`, with Prometheus' rules on them: no grouping on set operators, vector matching only
+ * between instant vectors, no label both matched on and grouped), checks argument
  * types (a range vector where `rate` wants one, never where an instant vector is due), known
  * function names, label names, matcher regexes and balanced brackets, and returns the metric
  * names it reads. There is no Prometheus here: this catches what a typo or a bad concatenation
@@ -144,14 +146,18 @@ class Parser {
     if (!this.accept(text)) this.fail(`expected ${JSON.stringify(text)}`);
   }
 
-  private labelList(): void {
+  /** `(a, b)`: the label names, in order. */
+  private labelList(): string[] {
+    const labels: string[] = [];
     this.expect('(');
-    if (this.accept(')')) return;
+    if (this.accept(')')) return labels;
     do {
       const t = this.tokens[this.pos++];
       if (!t || t.kind !== 'ident' || !LABEL_NAME.test(t.text)) this.fail('expected a label name');
+      labels.push(t.text);
     } while (this.accept(','));
     this.expect(')');
+    return labels;
   }
 
   private binary(level: number): ValueType {
@@ -164,16 +170,22 @@ class Parser {
       const op = t.text;
       const isBool = this.accept('bool');
       if (isBool && !COMPARISONS.has(op)) this.fail('bool only modifies comparisons');
+      let matching = false;
       if (this.accept('on') || this.accept('ignoring')) {
-        this.labelList();
+        matching = true;
+        const on = this.labelList();
         if (this.accept('group_left') || this.accept('group_right')) {
-          if (this.peek()?.text === '(') this.labelList();
+          if (SET_OPS.has(op)) this.fail(`no grouping allowed for ${op}`);
+          const extra = this.peek()?.text === '(' ? this.labelList() : [];
+          const both = extra.find((l) => on.includes(l));
+          if (both !== undefined) this.fail(`label ${both} must not be in both on/ignoring and group_left/group_right`);
         }
       }
       // `^` is right-associative; the others left-associative.
       const right = op === '^' ? this.binary(level) : this.binary(level + 1);
       for (const side of [left, right]) if (side === 'matrix' || side === 'string') this.fail(`operator ${op} cannot take a ${side}`);
       if (SET_OPS.has(op) && (left !== 'vector' || right !== 'vector')) this.fail(`${op} needs instant vectors on both sides`);
+      if (matching && (left !== 'vector' || right !== 'vector')) this.fail('vector matching (on/ignoring) needs instant vectors on both sides');
       if (COMPARISONS.has(op) && left === 'scalar' && right === 'scalar' && !isBool) this.fail('a comparison of two scalars needs bool');
       left = left === 'vector' || right === 'vector' ? 'vector' : 'scalar';
     }

@@ -6,7 +6,9 @@
  * pull, download, load and the first probes) to become ready, so alerts that a loading pod would
  * trip (no available replica, fewer than desired, a scrape target that does not answer yet) wait
  * that long, rounded up to whole minutes; alerts on served traffic (errors, latency, queue) cannot
- * fire before there is traffic and use fixed windows.
+ * fire before there is traffic and use fixed windows. A loading pod gets no traffic from the
+ * Service, but TorchServe counts the responses to its probes (500 from `/ping` while it loads), so
+ * its error ratio counts only pods Ready throughout the window (runtime-metrics.ts).
  * @module
  */
 import { StartupBudget } from '../service/budget';
@@ -94,9 +96,10 @@ export function alertRules(input: AlertInput): AlertRule[] {
 
   if (metrics.errorRatio) {
     const maxErrors = promNumber(1 - input.availability);
-    rules.push(rule('ModelErrorRatioHigh', 'critical', `${metrics.errorRatio(scope.server, w)} > ${maxErrors}`, SUSTAINED_FOR.errors,
+    const counted = metrics.errorRatioReadyOnly ? ` on the pods Ready throughout that window (a loading pod's probe answers are not counted)` : '';
+    rules.push(rule('ModelErrorRatioHigh', 'critical', `${metrics.errorRatio(scope.server, w, scope.pods)} > ${maxErrors}`, SUSTAINED_FOR.errors,
       `Model ${model} fails more than ${promNumber((1 - input.availability) * 100)}% of requests`,
-      `{{ $value | humanizePercentage }} of ${model}'s requests failed on the server side over ${w}; the objective is ${promNumber(input.availability * 100)}% success.`));
+      `{{ $value | humanizePercentage }} of ${model}'s requests failed on the server side over ${w}${counted}; the objective is ${promNumber(input.availability * 100)}% success.`));
   }
 
   const { p99Seconds, meanSeconds } = input.latency;

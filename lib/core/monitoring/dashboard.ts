@@ -56,7 +56,8 @@ export function renderDashboard(input: DashboardInput): Record<string, unknown> 
     panels.push({ title: 'Requests per second', description: `Requests the ${input.runtime} server answered, over all replicas.`, unit: 'reqps', targets: [{ expr: metrics.requestRate(scope.server, RANGE), legendFormat: 'requests/s' }] });
   }
   if (metrics.errorRatio) {
-    panels.push({ title: 'Server error ratio', description: 'The fraction of requests that failed on the server side.', unit: 'percentunit', targets: [{ expr: metrics.errorRatio(scope.server, RANGE), legendFormat: 'errors' }] });
+    const counted = metrics.errorRatioReadyOnly ? ', on the pods Ready throughout the interval (the server also counts the answers to its probes, 500 while a pod loads)' : '';
+    panels.push({ title: 'Server error ratio', description: `The fraction of requests that failed on the server side${counted}.`, unit: 'percentunit', targets: [{ expr: metrics.errorRatio(scope.server, RANGE, scope.pods), legendFormat: 'errors' }] });
   }
   const latencyTargets: Target[] = [
     ...(metrics.latencyQuantile ? [{ expr: metrics.latencyQuantile(0.5, scope.server, RANGE), legendFormat: 'p50' }, { expr: metrics.latencyQuantile(0.99, scope.server, RANGE), legendFormat: 'p99' }] : []),

@@ -65,7 +65,8 @@ function isAccelerated(rendered: RenderedModelService): boolean {
  * - every runtime: availability (`ModelUnavailable`, `ModelReplicasUnavailable`,
  *   `ModelRolloutStuck`) and `ModelRestarting` from kube-state-metrics;
  * - runtimes with a metrics endpoint: the monitor and `ModelMetricsDown`;
- * - TorchServe, TensorFlow Serving, Triton: `ModelErrorRatioHigh`;
+ * - TorchServe, TensorFlow Serving, Triton: `ModelErrorRatioHigh` (TorchServe's on the pods Ready
+ *   throughout the window, from kube-state-metrics: its counters include probe responses);
  * - with a latency objective: `ModelLatencyP99High` (TensorFlow Serving, vLLM) and
  *   `ModelLatencyMeanHigh` (every built-in runtime);
  * - runtimes with a queue signal: `ModelQueueGrowing` (a custom runtime's only with `alerts.queueLength`);

@@ -6,13 +6,22 @@
  * - TorchServe (`metrics_mode=prometheus`): counters `ts_inference_requests_total`,
  *   `ts_inference_latency_microseconds` and `ts_queue_latency_microseconds` (labels `model_name`,
  *   `model_version`, `hostname`), and `Requests2XX`/`Requests4XX`/`Requests5XX` (labels `Level`,
- *   `Hostname`). No latency histogram: only the mean latency can be computed.
+ *   `Hostname`). No latency histogram: only the mean latency can be computed. The `RequestsNXX`
+ *   counters count every HTTP response of the frontend, the kubelet's probes included, and `/ping`
+ *   (the startup and readiness probe) answers 500 until the model has its workers: a loading pod
+ *   adds a 500 per probe for its whole load. The error ratio therefore counts only pods that
+ *   kube-state-metrics saw Ready (`kube_pod_status_ready{condition="true"}`) throughout the rate
+ *   window, joined on the `namespace` and `pod` labels the ServiceMonitor or PodMonitor gives every
+ *   scraped series. A pod that is not Ready gets no traffic from the Service anyway; what it answers
+ *   are probes.
  * - TensorFlow Serving: counter `:tensorflow:serving:request_count` (labels `model_name`, `status`,
  *   `OK` on success) and the histogram `:tensorflow:serving:request_latency` in microseconds (labels
- *   `model_name`, `API`, `entrypoint`).
+ *   `model_name`, `API`, `entrypoint`). Counts inference requests only (a model-status probe is
+ *   not one): no readiness join.
  * - Triton: counters `nv_inference_request_success`, `nv_inference_request_failure`,
  *   `nv_inference_request_duration_us` and `nv_inference_queue_duration_us` (labels `model`,
- *   `version`). Histograms are off by default: only the mean latency.
+ *   `version`). Histograms are off by default: only the mean latency. Counts inference requests
+ *   only (not `/v2/health/*`): no readiness join.
  * - vLLM: counter `vllm:request_success_total`, histogram `vllm:e2e_request_latency_seconds`, gauge
  *   `vllm:num_requests_waiting` (label `model_name`). No failure counter.
  * - Custom: nothing known, except a `scalingMetric` taken as a gauge.
@@ -36,8 +45,17 @@ export interface RuntimeMetrics {
   readonly meanLatency?: MetricQuery;
   /** A latency quantile (0–1) in seconds, from a histogram. */
   readonly latencyQuantile?: (q: number, sel: string, w: string) => string;
-  /** The fraction of requests that failed on the server's side. */
-  readonly errorRatio?: MetricQuery;
+  /**
+   * The fraction of requests that failed on the server's side, given also `pods`, the selector of
+   * the model's pods in kube-state-metrics' series (namespace and pod name), for a runtime that
+   * counts only the pods Ready throughout the window (see {@link RuntimeMetrics.errorRatioReadyOnly}).
+   */
+  readonly errorRatio?: (sel: string, w: string, pods: string) => string;
+  /**
+   * Whether {@link RuntimeMetrics.errorRatio} counts only pods Ready throughout the window, because
+   * the runtime's counters include the responses to the kubelet's probes (TorchServe).
+   */
+  readonly errorRatioReadyOnly?: boolean;
   /** The metric names the above read, for the report and tests. */
   readonly series: readonly string[];
 }
@@ -47,10 +65,20 @@ const rate = (metric: string, sel: string, w: string): string => `sum(rate(${met
 const histogramQuantile = (bucket: string, divisor: number) => (q: number, sel: string, w: string): string =>
   `histogram_quantile(${promNumber(q)}, sum by (le) (rate(${bucket}${sel}[${w}])))${divisor === 1 ? '' : ` / ${divisor}`}`;
 
+/**
+ * `sum(rate(...))` over the pods kube-state-metrics saw Ready at every sample of the window `w`:
+ * a pod that turned Ready within the window still has its startup probe's answers in the rate.
+ * `and on(namespace, pod)` filters without needing one readiness series per pod (two
+ * kube-state-metrics replicas scraped side by side give two).
+ */
+const readyRate = (metric: string, sel: string, pods: string, w: string): string =>
+  `sum(rate(${metric}${sel}[${w}]) and on(namespace, pod) (min_over_time(kube_pod_status_ready${withMatcher(pods, 'condition="true"')}[${w}]) == 1))`;
+
 const TORCHSERVE: RuntimeMetrics = {
   requestRate: (s, w) => rate('ts_inference_requests_total', s, w),
   meanLatency: (s, w) => `${rate('ts_inference_latency_microseconds', s, w)} / ${rate('ts_inference_requests_total', s, w)} / ${MICRO}`,
-  errorRatio: (s, w) => `${rate('Requests5XX', s, w)} / (${rate('Requests2XX', s, w)} + ${rate('Requests4XX', s, w)} + ${rate('Requests5XX', s, w)})`,
+  errorRatio: (s, w, p) => `${readyRate('Requests5XX', s, p, w)} / (${readyRate('Requests2XX', s, p, w)} + ${readyRate('Requests4XX', s, p, w)} + ${readyRate('Requests5XX', s, p, w)})`,
+  errorRatioReadyOnly: true,
   series: ['ts_inference_requests_total', 'ts_inference_latency_microseconds', 'ts_queue_latency_microseconds', 'Requests2XX', 'Requests4XX', 'Requests5XX'],
 };
 

@@ -15,6 +15,8 @@ export interface ModelScope {
   readonly server: string;
   /** kube-state-metrics' Deployment series. */
   readonly deployment: string;
+  /** kube-state-metrics' series of the model's pods (`kube_pod_status_ready`), by namespace and pod name. */
+  readonly pods: string;
   /** kube-state-metrics' series of the server container. */
   readonly container: string;
   /** The DCGM exporter's series of the GPUs the model's pods hold. */
@@ -46,6 +48,7 @@ export function modelScope(namespace: string, name: string, target: MonitorKind)
     name,
     server: selector(target === MonitorKind.POD_MONITOR ? { namespace, pod: pods } : { namespace, service: name }),
     deployment: selector({ namespace, deployment: name }),
+    pods: selector({ namespace, pod: pods }),
     container: selector({ namespace, pod: pods, container: SERVER_CONTAINER }),
     gpu: selector({ [DCGM_POD_LABELS.namespace]: namespace, [DCGM_POD_LABELS.pod]: pods }),
   };

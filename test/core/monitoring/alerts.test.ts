@@ -16,7 +16,7 @@ const EXPOSED: Record<RuntimeKind, readonly string[]> = {
   vllm: ['vllm:num_requests_waiting', 'vllm:request_success_total', 'vllm:e2e_request_latency_seconds_bucket', 'vllm:e2e_request_latency_seconds_sum', 'vllm:e2e_request_latency_seconds_count'],
   custom: [],
 };
-const KUBE_STATE = ['kube_deployment_status_replicas_available', 'kube_deployment_spec_replicas', 'kube_deployment_status_condition', 'kube_pod_container_status_restarts_total'];
+const KUBE_STATE = ['kube_deployment_status_replicas_available', 'kube_deployment_spec_replicas', 'kube_deployment_status_condition', 'kube_pod_container_status_restarts_total', 'kube_pod_status_ready'];
 const DCGM = ['DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FB_FREE', 'DCGM_FI_DEV_GPU_UTIL'];
 const PODS = '=~fraud-[a-z0-9]+-[a-z0-9]+';
 
@@ -24,6 +24,7 @@ const PODS = '=~fraud-[a-z0-9]+-[a-z0-9]+';
 function expectedScope(metric: string, target: MonitorKind): Record<string, string> {
   if (metric.startsWith('kube_deployment_')) return { namespace: `=${NAMESPACE}`, deployment: '=fraud' };
   if (metric === 'kube_pod_container_status_restarts_total') return { namespace: `=${NAMESPACE}`, pod: PODS, container: '=server' };
+  if (metric === 'kube_pod_status_ready') return { namespace: `=${NAMESPACE}`, pod: PODS, condition: '=true' };
   if (metric.startsWith('DCGM_')) return { exported_namespace: `=${NAMESPACE}`, exported_pod: PODS };
   return target === MonitorKind.POD_MONITOR ? { namespace: `=${NAMESPACE}`, pod: PODS } : { namespace: `=${NAMESPACE}`, service: '=fraud' };
 }
@@ -88,6 +89,36 @@ describe('which alerts render for which runtime', () => {
     expect(checkPromQL(queue.expr).metrics).toEqual(['scorer_queue_depth']);
     expect(queue.expr).toContain('> 20 and deriv(');
     expect(ruleOf(m, 'ModelMetricsDown').expr).toBe(`up{namespace="${NAMESPACE}",service="fraud"} == 0`);
+  });
+});
+
+describe('the error ratio while a pod loads', () => {
+  // TorchServe's RequestsNXX count every response, probes included, and /ping answers 500 until
+  // the model is loaded: one ready pod with light traffic beside a loading one showed 10–30 %
+  // errors for the whole cold start and paged. Only pods Ready throughout the window count.
+  const ready = `(min_over_time(kube_pod_status_ready{namespace="${NAMESPACE}",pod=~"fraud-[a-z0-9]+-[a-z0-9]+",condition="true"}[5m]) == 1)`;
+
+  test.each([
+    [MonitorKind.SERVICE_MONITOR, `{namespace="${NAMESPACE}",service="fraud"}`],
+    [MonitorKind.POD_MONITOR, `{namespace="${NAMESPACE}",pod=~"fraud-[a-z0-9]+-[a-z0-9]+"}`],
+  ])('TorchServe counts only the pods kube-state-metrics saw Ready throughout the window (%s)', (target, server) => {
+    const rule = ruleOf(monitor(service('torchserve'), { target }), 'ModelErrorRatioHigh');
+    const counted = (metric: string) => `sum(rate(${metric}${server}[5m]) and on(namespace, pod) ${ready})`;
+    expect(rule.expr).toBe(`${counted('Requests5XX')} / (${counted('Requests2XX')} + ${counted('Requests4XX')} + ${counted('Requests5XX')}) > 0.01`);
+    expect(checkPromQL(rule.expr).type).toBe('vector');
+    expect(rule.for).toBe('5m');
+    expect(rule.annotations.description).toContain('Ready throughout');
+  });
+
+  test('the readiness window is the rate window', () => {
+    const expr = ruleOf(monitor(service('torchserve'), { scrapeInterval: Duration.minutes(2) }), 'ModelErrorRatioHigh').expr;
+    expect(expr.match(/\[\w+\]/g)!.every((range) => range === '[8m]')).toBe(true);
+  });
+
+  test.each(['tfserving', 'triton'] as const)('%s counts inference requests only (no probes): no readiness join', (kind) => {
+    const rule = ruleOf(monitor(service(kind)), 'ModelErrorRatioHigh');
+    expect(rule.expr).not.toContain('kube_pod_status_ready');
+    expect(rule.annotations.description).not.toContain('Ready throughout');
   });
 });
 
@@ -180,7 +211,7 @@ describe('thresholds from options', () => {
 
   test('TF Serving counts failures by status, TorchServe by 5XX responses', () => {
     expect(ruleOf(monitor(service('tfserving')), 'ModelErrorRatioHigh').expr).toContain(':tensorflow:serving:request_count{namespace="serving",service="fraud",status!="OK"}');
-    expect(checkPromQL(ruleOf(monitor(service('torchserve')), 'ModelErrorRatioHigh').expr).metrics).toEqual(['Requests2XX', 'Requests4XX', 'Requests5XX']);
+    expect(checkPromQL(ruleOf(monitor(service('torchserve')), 'ModelErrorRatioHigh').expr).metrics).toEqual(['Requests2XX', 'Requests4XX', 'Requests5XX', 'kube_pod_status_ready']);
   });
 
   test('queue growth: the per-replica queue above the threshold and its trend over the window positive', () => {

@@ -56,6 +56,15 @@ test('panels by runtime and hardware', () => {
   expect(titles('triton')).not.toContain('GPU utilization');
 });
 
+test('the error panel reads what the alert reads: TorchServe\'s only on pods Ready throughout the interval', () => {
+  const errors = (kind: (typeof RUNTIME_KINDS)[number]) => dashboardOf(monitor(service(kind))).json.panels.find((p) => p.title === 'Server error ratio')!;
+  const ts = errors('torchserve');
+  expect(checkPromQL(ts.targets[0]!.expr, ['$__rate_interval']).metrics).toEqual(['Requests2XX', 'Requests4XX', 'Requests5XX', 'kube_pod_status_ready']);
+  expect(ts.targets[0]!.expr).toContain(`and on(namespace, pod) (min_over_time(kube_pod_status_ready{namespace="${NAMESPACE}",pod=~"fraud-[a-z0-9]+-[a-z0-9]+",condition="true"}[$__rate_interval]) == 1)`);
+  expect(ts.description).toContain('Ready throughout');
+  expect(errors('triton').targets[0]!.expr).not.toContain('kube_pod_status_ready');
+});
+
 test('latency: p50 and p99 from a histogram, the mean otherwise, with the objective as lines', () => {
   const latency = (kind: (typeof RUNTIME_KINDS)[number], objective = {}) => dashboardOf(monitor(service(kind), { latencyObjective: objective })).json.panels.find((p) => p.title === 'Latency')!;
   const vllm = latency('vllm', { p99: Duration.millis(200) });

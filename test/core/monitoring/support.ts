@@ -88,6 +88,7 @@ export function endpointOf(m: RenderedMonitoring): Endpoint {
 export interface Panel {
   id: number;
   title: string;
+  description: string;
   type: string;
   gridPos: { h: number; w: number; x: number; y: number };
   fieldConfig: { defaults: { unit: string } };
