@@ -77,7 +77,9 @@ const readyRate = (metric: string, sel: string, pods: string, w: string): string
 const TORCHSERVE: RuntimeMetrics = {
   requestRate: (s, w) => rate('ts_inference_requests_total', s, w),
   meanLatency: (s, w) => `${rate('ts_inference_latency_microseconds', s, w)} / ${rate('ts_inference_requests_total', s, w)} / ${MICRO}`,
-  errorRatio: (s, w, p) => `${readyRate('Requests5XX', s, p, w)} / (${readyRate('Requests2XX', s, p, w)} + ${readyRate('Requests4XX', s, p, w)} + ${readyRate('Requests5XX', s, p, w)})`,
+  // Each status counter exists only once a response of that class was sent: without `or
+  // vector(0)` a model that never answered 4XX would have no denominator, and no alert at all.
+  errorRatio: (s, w, p) => `${readyRate('Requests5XX', s, p, w)} / ((${readyRate('Requests2XX', s, p, w)} or vector(0)) + (${readyRate('Requests4XX', s, p, w)} or vector(0)) + ${readyRate('Requests5XX', s, p, w)})`,
   errorRatioReadyOnly: true,
   series: ['ts_inference_requests_total', 'ts_inference_latency_microseconds', 'ts_queue_latency_microseconds', 'Requests2XX', 'Requests4XX', 'Requests5XX'],
 };

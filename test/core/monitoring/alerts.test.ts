@@ -104,7 +104,8 @@ describe('the error ratio while a pod loads', () => {
   ])('TorchServe counts only the pods kube-state-metrics saw Ready throughout the window (%s)', (target, server) => {
     const rule = ruleOf(monitor(service('torchserve'), { target }), 'ModelErrorRatioHigh');
     const counted = (metric: string) => `sum(rate(${metric}${server}[5m]) and on(namespace, pod) ${ready})`;
-    expect(rule.expr).toBe(`${counted('Requests5XX')} / (${counted('Requests2XX')} + ${counted('Requests4XX')} + ${counted('Requests5XX')}) > 0.01`);
+    // 2XX and 4XX series exist only after a first such response: `or vector(0)` keeps the denominator.
+    expect(rule.expr).toBe(`${counted('Requests5XX')} / ((${counted('Requests2XX')} or vector(0)) + (${counted('Requests4XX')} or vector(0)) + ${counted('Requests5XX')}) > 0.01`);
     expect(checkPromQL(rule.expr).type).toBe('vector');
     expect(rule.for).toBe('5m');
     expect(rule.annotations.description).toContain('Ready throughout');
