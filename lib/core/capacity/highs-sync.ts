@@ -105,7 +105,7 @@ const STARTUP_ALLOWANCE_MS = 30_000;
  * worse; `options` are further HiGHS options (with a start only, e.g. `mip_max_nodes`). Throws when HiGHS cannot run (it is missing, or the worker died or hung); an
  * infeasible or time-limited model is an answer, not an error.
  */
-export function solveLpSync(lp: string, timeLimitSeconds: number, start?: Readonly<Record<string, number>>, options: Readonly<Record<string, number>> = {}): HighsAnswer {
+export function solveLpSync(lp: string, timeLimitSeconds: number, start?: Readonly<Record<string, number>>, options: Readonly<Record<string, number | string>> = {}): HighsAnswer {
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const thread = solverThread();

@@ -2,7 +2,7 @@ import { checkInteger, isPlainObject } from '../checks';
 import { Problems } from '../errors';
 import { enumeratePatterns, packingFromPatterns, Pattern, patternModel, patternsFromPackings, relaxationModel } from './exact';
 import { consolidate, packHeuristic } from './heuristic';
-import { solveLpSync } from './highs-sync';
+import { type HighsAnswer, solveLpSync } from './highs-sync';
 import { admits, Packing, packingInstance, PackingInstance, Resource, RESOURCES, selects, untoleratedTaints } from './instance';
 import { scheduleLikeKube } from './kube-scheduler';
 import { NodePool } from './node-pool';
@@ -40,8 +40,8 @@ export interface CapacityPlanOptions {
    */
   readonly method?: PlanMethod;
   /**
-   * Seconds HiGHS may spend on each solve (each scenario has up to two: the LP bound and the
-   * MIP). On the limit the better of HiGHS's best placement and the heuristic's is kept, not
+   * Seconds HiGHS may spend on each solve (each scenario has up to three: the LP bound, the
+   * centre of its optimal face that guides the heuristics, and the MIP). On the limit the better of HiGHS's best placement and the heuristic's is kept, not
    * proven optimal.
    * @default 10
    */
@@ -297,9 +297,10 @@ export function planCapacityScenario(
   const seen: Packing[] = [];
   try {
     if (anything) {
-      const lp = solveLpSync(relaxationModel(instance), timeLimit);
+      const relaxation = relaxationModel(instance);
+      const lp = solveLpSync(relaxation, timeLimit);
       if (lp.status === 'Optimal') lpBound = Math.ceil((lp.objective ?? 0) - 1e-6);
-      packing = packHeuristic(instance, lp.status === 'Optimal' ? instance.bins.map((_, p) => lp.columns[`y${p}`] ?? 0) : undefined, seen);
+      packing = packHeuristic(instance, lp.status === 'Optimal' ? poolMix(instance, relaxation, lp, timeLimit) : undefined, seen);
       // Infeasible LP: the heuristic's leftovers explain it; nothing to improve.
       if (lp.status === 'Infeasible') return finish();
     } else {
@@ -392,4 +393,23 @@ function placementOf(packing: Packing, pools: readonly NodePool[], names: readon
   }));
   placed.sort((a, b) => a.poolIndex - b.poolIndex || a.index - b.index);
   return placed.map(({ pool, index, replicas }) => ({ pool, index, replicas }));
+}
+
+/**
+ * Nodes per pool for the heuristics to aim at: the centre of the LP relaxation's optimal face
+ * (interior point, no crossover), falling back to the simplex's vertex. The bound comes from the
+ * vertex, which is exact; but a vertex of a degenerate optimum can put a pool at its bound and
+ * leave the heuristics a mix that packs worse (on the bench's 10,000 replicas of two node shapes,
+ * 800 + 75 nodes instead of about 688 + 187), while the centre balances the pools the LP finds
+ * equally good.
+ */
+function poolMix(instance: PackingInstance, relaxation: string, vertex: HighsAnswer, timeLimit: number): number[] {
+  const fromAnswer = (answer: HighsAnswer) => instance.bins.map((_, p) => answer.columns[`y${p}`] ?? 0);
+  try {
+    const centre = solveLpSync(relaxation, timeLimit, undefined, { solver: 'ipm', run_crossover: 'off' });
+    if (centre.status === 'Optimal') return fromAnswer(centre);
+  } catch {
+    // The vertex still guides the heuristics.
+  }
+  return fromAnswer(vertex);
 }

@@ -67,3 +67,31 @@ test('a worker that exits mid-solve wakes the caller with an error; the next cal
   expect(() => solve(MIP, 1)).toThrow('HiGHS stopped without an answer (its worker thread exited)');
   expect(() => solve(MIP, 1)).toThrow('HiGHS stopped without an answer (its worker thread exited)');
 });
+
+test('the heuristics aim at the centre of the LP optimum (interior point); when that solve fails, at its vertex, with the same bound', () => {
+  // Two node shapes the LP finds equally good in many mixes: a vertex puts one pool at its bound.
+  const pools = [NodePool.cpu('general', { count: 40, cpu: '16', memory: '64Gi' }), NodePool.cpu('highmem', { count: 10, cpu: '16', memory: '128Gi' })];
+  const models = [workload('a', 2, 6, 60), workload('b', 1, 12, 40), workload('c', 4, 8, 20)];
+  const replicas = models.map((m) => m.minReplicas);
+  const real = highs.solveLpSync;
+  const options: (Readonly<Record<string, number | string>> | undefined)[] = [];
+  const spy = jest.spyOn(highs, 'solveLpSync').mockImplementation((lp, limit, start, extra) => {
+    options.push(extra);
+    if (extra?.['solver'] === 'ipm') throw new Error('HiGHS failed: no interior point');
+    return real(lp, limit, start, extra);
+  });
+  try {
+    const fallback = planCapacityScenario('min', pools, models, replicas, { method: PlanMethod.HEURISTIC });
+    expect(options).toEqual([undefined, { solver: 'ipm', run_crossover: 'off' }]);
+    expect(fallback.notes).toEqual([]);
+    spy.mockRestore();
+    const centred = planCapacityScenario('min', pools, models, replicas, { method: PlanMethod.HEURISTIC });
+    expect(centred.lpBound).toBe(fallback.lpBound);
+    for (const s of [fallback, centred]) {
+      expect(s.shortfalls).toEqual([]);
+      expect(violations(pools, models, s)).toEqual([]);
+    }
+  } finally {
+    spy.mockRestore();
+  }
+});

@@ -3,6 +3,9 @@ import { formatCapacityReport, NodePool, planCapacity, planCapacityScenario, Pla
 import * as highs from '../../../lib/core/capacity/highs-sync';
 import { documented, type DefaultCases } from './cases';
 
+/** The interior-point solve of the LP relaxation whose centre guides the heuristics' pool mix. */
+const CENTRE = { solver: 'ipm', run_crossover: 'off' };
+
 const GiB = 2 ** 30;
 const workload = (name: string, cpu: number, memoryGiB: number, replicas: number, extra: Partial<CapacityWorkload> = {}): CapacityWorkload => ({
   name, cpuMillis: cpu * 1000, memoryBytes: memoryGiB * GiB, gpus: 0, minReplicas: replicas, maxReplicas: replicas, surge: 0, ...extra,
@@ -63,10 +66,10 @@ export const CAPACITY_DEFAULTS: DefaultCases = {
     const spy = jest.spyOn(highs, 'solveLpSync');
     try {
       planCapacityScenario('min', [general()], example, [1, 1, 1, 1, 1], { method: PlanMethod.EXACT });
-      expect(spy.mock.calls.map((call) => call[1])).toEqual([10, 10]); // the LP bound and the MIP
+      expect(spy.mock.calls.map((call) => call[1])).toEqual([10, 10, 10]); // the LP bound, its centre and the MIP
       spy.mockClear();
       planCapacityScenario('min', [general()], example, [1, 1, 1, 1, 1], { method: PlanMethod.EXACT, timeLimitSeconds: 3 });
-      expect(spy.mock.calls.map((call) => call[1])).toEqual([3, 3]);
+      expect(spy.mock.calls.map((call) => call[1])).toEqual([3, 3, 3]);
     } finally {
       spy.mockRestore();
     }
@@ -90,11 +93,11 @@ export const CAPACITY_DEFAULTS: DefaultCases = {
         spy.mockClear();
         const s = planCapacityScenario('min', [pool], small, small.map((w) => w.minReplicas), options);
         expect(s.notes).toEqual(['more than 2000 node patterns: placed by the heuristic']);
-        expect(spy.mock.calls.map((call) => call[3])).toEqual([undefined, { mip_max_nodes: nodes, mip_heuristic_effort: 0 }]);
+        expect(spy.mock.calls.map((call) => call[3])).toEqual([undefined, CENTRE, { mip_max_nodes: nodes, mip_heuristic_effort: 0 }]);
       }
       spy.mockClear();
       planCapacityScenario('min', [pool], small, small.map((w) => w.minReplicas), { improveNodes: 0 });
-      expect(spy).toHaveBeenCalledTimes(1); // the LP bound only
+      expect(spy.mock.calls.map((call) => call[3])).toEqual([undefined, CENTRE]); // the LP bound and its centre only
     } finally {
       spy.mockRestore();
     }
