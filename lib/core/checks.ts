@@ -1,6 +1,6 @@
 import { Duration } from './duration';
 import { Problems } from './errors';
-import { Toleration } from './k8s-types';
+import { Labels, Toleration } from './k8s-types';
 import { isLabelKey, isLabelValue, NAME_RULES } from './names';
 
 /** Records a problem unless `value` is undefined or an integer in [min, max]. */
@@ -76,4 +76,24 @@ export function checkTolerations(problems: Problems, prop: string, tolerations: 
     if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') p.add('tolerationSeconds', t.tolerationSeconds, 'expected only with effect "NoExecute"');
     else checkInteger(p, 'tolerationSeconds', t.tolerationSeconds, 0);
   });
+}
+
+/** Label keys modelship sets itself in a label map, and why the user may not. */
+export interface ReservedLabelKeys {
+  readonly keys: readonly string[];
+  readonly why: string;
+}
+
+/**
+ * Checks a map of Kubernetes labels (or a label selector's `matchLabels`) as the API server
+ * does, each problem at `<prop>.<key>`; `reserved` keys are refused. Returns the entries.
+ */
+export function checkLabels(problems: Problems, prop: string, labels: unknown, reserved?: ReservedLabelKeys): Labels {
+  const entries = mapEntries(problems, prop, labels, 'expected an object of label keys to label values');
+  for (const [key, value] of entries) {
+    if (!isLabelKey(key)) problems.add(`${prop}.${key}`, key, NAME_RULES.labelKey);
+    if (typeof value !== 'string' || !isLabelValue(value)) problems.add(`${prop}.${key}`, value, NAME_RULES.labelValue);
+    if (reserved?.keys.includes(key)) problems.add(`${prop}.${key}`, value, `expected a key other than ${reserved.keys.join(', ')}: ${reserved.why}`);
+  }
+  return Object.fromEntries(entries) as Labels;
 }

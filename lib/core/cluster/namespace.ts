@@ -1,7 +1,7 @@
-import { listItems, mapEntries } from '../checks';
+import { checkLabels, listItems } from '../checks';
 import { Problems } from '../errors';
 import { KubeObject, Labels } from '../k8s-types';
-import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, NAME_RULES } from '../names';
+import { isDnsLabel, isDnsSubdomain, NAME_RULES } from '../names';
 import { isQuantity, parseQuantity } from '../quantity';
 import { ServingClusterProps } from './props';
 import { renderPriorityClasses } from './priority';
@@ -67,7 +67,7 @@ export function renderClusterNamespace(ctx: ClusterContext, props: ServingCluste
     [`pod-security.kubernetes.io/${mode}-version`, POD_SECURITY_VERSION],
   ]));
   const own: Labels = { 'app.kubernetes.io/managed-by': 'modelship', 'modelship.dev/cluster': namespace };
-  checkLabels(props.labels, [...Object.keys(own), ...Object.keys(podSecurity)], problems);
+  checkLabels(problems, 'labels', props.labels, { keys: [...Object.keys(own), ...Object.keys(podSecurity)], why: 'the cluster sets these itself' });
   const labels: Labels = { ...props.labels, ...own };
   const priorityClasses = renderPriorityClasses(namespace, props.priorities, labels, problems);
   const meta = (name: string) => ({ name, namespace, labels });
@@ -91,14 +91,6 @@ export function renderClusterNamespace(ctx: ClusterContext, props: ServingCluste
   };
 }
 
-/** Checks the cluster's labels as the API server does; `reserved` are the keys the cluster sets itself. */
-function checkLabels(labels: unknown, reserved: readonly string[], problems: Problems): void {
-  for (const [key, value] of mapEntries(problems, 'labels', labels, 'expected an object of label keys to label values')) {
-    if (!isLabelKey(key)) problems.add(`labels.${key}`, key, NAME_RULES.labelKey);
-    else if (typeof value !== 'string' || !isLabelValue(value)) problems.add(`labels.${key}`, value, NAME_RULES.labelValue);
-    else if (reserved.includes(key)) problems.add(`labels.${key}`, value, `expected a key other than ${reserved.join(', ')}: the cluster sets these itself`);
-  }
-}
 
 function checkRouting(routing: ClusterRouting | undefined, problems: Problems): void {
   if (routing === undefined) return;

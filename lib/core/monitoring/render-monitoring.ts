@@ -4,11 +4,10 @@
  * ServingCluster) call it, so cdk8s and Pulumi emit the same objects.
  * @module
  */
-import { checkDuration, isPlainObject, mapEntries } from '../checks';
+import { checkDuration, checkLabels, isPlainObject } from '../checks';
 import { Duration } from '../duration';
 import { Problems } from '../errors';
 import { KubeObject, Labels, ObjectMeta } from '../k8s-types';
-import { isLabelKey, isLabelValue, NAME_RULES } from '../names';
 import type { RenderedModelService } from '../service/render';
 import { alertRules, prometheusRule } from './alerts';
 import { dashboardConfigMap, renderDashboard } from './dashboard';
@@ -38,14 +37,6 @@ export interface RenderedMonitoring {
 /** Shortest rate() range in alerts: four scrapes, and never under 5 minutes so one slow scrape does not flap an alert. */
 const MIN_ALERT_WINDOW_SECONDS = 300;
 
-function checkLabels(problems: Problems, prop: string, value: unknown): Labels {
-  const entries = mapEntries(problems, prop, value, 'expected an object of label keys to label values');
-  for (const [key, v] of entries) {
-    if (!isLabelKey(key)) problems.add(`${prop}.${key}`, key, NAME_RULES.labelKey);
-    else if (typeof v !== 'string' || !isLabelValue(v)) problems.add(`${prop}.${key}`, v, NAME_RULES.labelValue);
-  }
-  return Object.fromEntries(entries) as Labels;
-}
 
 function checkFraction(problems: Problems, prop: string, value: unknown, allowed: string, ok: (v: number) => boolean): void {
   if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && ok(value))) problems.add(prop, value, allowed);

@@ -1,8 +1,8 @@
 import { Accelerator } from '../accelerator';
-import { checkDuration, checkInteger, checkTolerations, isPlainObject, mapEntries } from '../checks';
+import { checkDuration, checkInteger, checkLabels, checkTolerations, isPlainObject, mapEntries } from '../checks';
 import { Duration } from '../duration';
 import { Problems } from '../errors';
-import { isDnsLabel, isDnsSubdomain, isEnvName, isLabelKey, isLabelValue, isPortName, isServiceName, NAME_RULES } from '../names';
+import { isDnsLabel, isDnsSubdomain, isEnvName, isLabelKey, isPortName, isServiceName, NAME_RULES } from '../names';
 import { isQuantity, parseQuantity } from '../quantity';
 import { RuntimePort, WritablePath } from '../runtime/contract';
 import { MAX_PROGRESS_DEADLINE_SECONDS } from './budget';
@@ -13,13 +13,6 @@ export const RESERVED_LABEL_KEYS = ['app.kubernetes.io/name', 'app.kubernetes.io
 
 const STRING_MAP = 'expected an object of string keys to string values';
 
-function checkLabels(problems: Problems, prop: string, labels: unknown, reserved: readonly string[] = []): void {
-  for (const [key, value] of mapEntries(problems, prop, labels, STRING_MAP) as [string, string][]) {
-    if (!isLabelKey(key)) problems.add(`${prop}.${key}`, key, NAME_RULES.labelKey);
-    if (!isLabelValue(value)) problems.add(`${prop}.${key}`, value, NAME_RULES.labelValue);
-    if (reserved.includes(key)) problems.add(`${prop}.${key}`, value, `expected a key other than ${reserved.join(', ')}: modelship sets these to select the service's pods`);
-  }
-}
 
 function checkResources(problems: Problems, props: ModelServiceProps): void {
   if (props.resources !== undefined && !isPlainObject(props.resources)) problems.add('resources', props.resources, 'expected { cpu?, memory?, cpuLimit?, memoryLimit? }');
@@ -135,7 +128,7 @@ export function validateServiceProps(problems: Problems, name: string, props: Mo
     if (typeof ref?.key !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(ref.key)) problems.add(`secretEnv.${key}.key`, ref?.key, 'expected a Secret key of letters, digits, "-", "_" and "."');
     if (envNames.has(key)) problems.add(`secretEnv.${key}`, key, 'expected a name not also set in env');
   }
-  checkLabels(problems, 'labels', props.labels, RESERVED_LABEL_KEYS);
+  checkLabels(problems, 'labels', props.labels, { keys: RESERVED_LABEL_KEYS, why: "modelship sets these to select the service's pods" });
   for (const [key, value] of mapEntries(problems, 'serviceAccountAnnotations', props.serviceAccountAnnotations, STRING_MAP)) {
     if (!isLabelKey(key)) problems.add(`serviceAccountAnnotations.${key}`, key, NAME_RULES.labelKey);
     if (typeof value !== 'string') problems.add(`serviceAccountAnnotations.${key}`, value, 'expected a string value');
