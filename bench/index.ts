@@ -15,7 +15,7 @@ import * as os from 'os';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
 import { Mode, MODES, WorkerResult } from './protocol';
-import { en, fmtMiB, fmtRatio, forkWorker, gitDescription, isoDate, loadDuring, machine, median, plan, Plan, ROOT, runMain, snapshot, summarizeTimes, TimedCell } from './support';
+import { en, fmtMiB, fmtMs, fmtRatio, forkWorker, interleavedRuns, gitDescription, isoDate, loadDuring, machine, median, plan, Plan, ROOT, runMain, snapshot, summarizeTimes, TimedCell } from './support';
 
 const OUTPUT = join(ROOT, 'bench', 'results', 'synth.md');
 const CHILD_TIMEOUT_MS = 180_000;
@@ -76,7 +76,6 @@ interface RunInfo {
   readonly loadSamples: number[];
 }
 
-const fmtMs = (ms: number) => `${en(Number(ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)))} ms`;
 const fmtUs = (ms: number) => `${en(Math.round(ms * 1000))} µs`;
 
 function report(results: Map<number, Record<Mode, Cell>>, info: RunInfo): { text: string; verdict: string[] } {
@@ -201,15 +200,10 @@ async function main(): Promise<void> {
     const results = new Map<number, Record<Mode, Cell>>();
     const loadSamples: number[] = [];
     for (const [n, reps] of steps) {
-      const runs: WorkerResult[] = [];
-      for (let rep = 0; rep < reps; rep++) {
-        for (const mode of MODES) {
-          loadSamples.push(os.loadavg()[0]!);
-          const r = await runWorker<WorkerResult>(dir, [mode, String(n)]);
-          runs.push(r);
-          console.log(`N=${String(n).padStart(5)} rep ${rep + 1}/${reps} ${mode.padEnd(9)} ${fmtMs(r.ms).padStart(11)}  cpu ${fmtMs(r.cpuMs).padStart(11)}  peak ${fmtMiB(r.peakRssBytes)}`);
-        }
-      }
+      const runs = await interleavedRuns(n, reps, MODES, (mode) => {
+        loadSamples.push(os.loadavg()[0]!);
+        return runWorker<WorkerResult>(dir, [mode, String(n)]);
+      });
       checkOutputs(n, runs);
       results.set(n, Object.fromEntries(MODES.map((m) => [m, summarize(runs.filter((r) => r.mode === m))])) as Record<Mode, Cell>);
     }

@@ -19,7 +19,7 @@ import * as os from 'os';
 import { dirname, join } from 'path';
 import { performance } from 'perf_hooks';
 import { PULUMI_MODES, PulumiLiveResult, PulumiMode, PulumiWorkerResult } from './pulumi-protocol';
-import { en, fmtMiB, fmtRatio, forkWorker, gitDescription, isoDate, machine, plan, Plan, ROOT, runMain, snapshot, summarizeTimes, TimedCell } from './support';
+import { en, fmtMiB, fmtMs, fmtRatio, forkWorker, interleavedRuns, gitDescription, isoDate, machine, plan, Plan, ROOT, runMain, snapshot, summarizeTimes, TimedCell } from './support';
 
 const OUTPUT = join(ROOT, 'bench', 'results', 'pulumi.md');
 const CHILD_TIMEOUT_MS = 600_000;
@@ -51,7 +51,6 @@ function summarize(runs: PulumiWorkerResult[], live: PulumiLiveResult): Cell {
   };
 }
 
-const fmtMs = (ms: number) => `${en(Number(ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)))} ms`;
 
 interface RunInfo {
   readonly plan: (readonly [number, number])[];
@@ -171,14 +170,7 @@ async function main(): Promise<void> {
 
     const results = new Map<number, Record<PulumiMode, Cell>>();
     for (const [n, reps] of steps) {
-      const runs: PulumiWorkerResult[] = [];
-      for (let rep = 0; rep < reps; rep++) {
-        for (const mode of PULUMI_MODES) {
-          const r = await runWorker<PulumiWorkerResult>(dir, [mode, String(n)]);
-          runs.push(r);
-          console.log(`N=${String(n).padStart(5)} rep ${rep + 1}/${reps} ${mode.padEnd(9)} ${fmtMs(r.ms).padStart(11)}  cpu ${fmtMs(r.cpuMs).padStart(11)}  peak ${fmtMiB(r.peakRssBytes)}`);
-        }
-      }
+      const runs = await interleavedRuns(n, reps, PULUMI_MODES, (mode) => runWorker<PulumiWorkerResult>(dir, [mode, String(n)]));
       const live = new Map<PulumiMode, PulumiLiveResult>();
       for (const mode of PULUMI_MODES) {
         const r = await runWorker<PulumiLiveResult>(dir, ['live', mode, String(n)]);

@@ -121,6 +121,22 @@ export function runMain(main: () => Promise<void>): void {
   });
 }
 
+/**
+ * Every mode `reps` times at `n`, the modes interleaved within each repetition so that drift in
+ * the machine's load reaches them alike; each run is logged as it ends.
+ */
+export async function interleavedRuns<M extends string, R extends TimedResult<M>>(n: number, reps: number, modes: readonly M[], run: (mode: M) => Promise<R>): Promise<R[]> {
+  const runs: R[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    for (const mode of modes) {
+      const r = await run(mode);
+      runs.push(r);
+      console.log(`N=${String(n).padStart(5)} rep ${rep + 1}/${reps} ${mode.padEnd(9)} ${fmtMs(r.ms).padStart(11)}  cpu ${fmtMs(r.cpuMs).padStart(11)}  peak ${fmtMiB(r.peakRssBytes)}`);
+    }
+  }
+  return runs;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Summary maths
 
@@ -158,6 +174,7 @@ export function summarizeTimes(runs: readonly TimedResult<string>[]): TimedCell 
 
 export const en = (n: number): string => n.toLocaleString('en-US');
 export const fmtMiB = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+export const fmtMs = (ms: number): string => `${en(Number(ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)))} ms`;
 export const fmtRatio = (r: number): string => `${r.toFixed(2)}×`;
 export const fmtLoad = (l: readonly number[]): string => l.map((x) => x.toFixed(2)).join(' / ');
 /** The current time, ISO 8601 to the second. */
