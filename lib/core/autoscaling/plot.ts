@@ -8,6 +8,7 @@ import { Problems } from '../errors';
 import type { LatencyObjective } from './load-model';
 import type { OracleNeed } from './oracle';
 import type { SimulationResult } from './simulate';
+import { escapeXml } from '../xml';
 
 /** Options of {@link renderSimulationSvg}. */
 export interface SimulationPlotOptions {
@@ -51,10 +52,6 @@ const px = (v: number): string => v.toFixed(1);
 
 /** The largest value of long arrays (no spread: week-long series exceed the argument limit). */
 const maxOf = (...series: readonly (readonly number[])[]): number => series.reduce((m, xs) => xs.reduce((a, b) => Math.max(a, b), m), -Infinity);
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
-}
 
 /** A tick step of 1, 2 or 5 × 10ᵏ giving about `count` intervals up to `max`. */
 function niceStep(max: number, count: number): number {

@@ -2,6 +2,7 @@ import { CapacityPlan, CapacityScenario, PlacedNode } from './plan';
 import { NodePool } from './node-pool';
 import { textWidth, widestWord, wrapText } from './svg-text';
 import { formatAmount, formatCpu, formatMemory, formatPercent } from './units';
+import { escapeXml } from '../xml';
 
 /** Options for {@link renderCapacitySvg}. */
 export interface CapacitySvgOptions {
@@ -14,7 +15,6 @@ export interface CapacitySvgOptions {
 
 /** Colour-blind-safe palette (Okabe–Ito), then greys; models take colours in declaration order. */
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000', '#999999', '#666666'];
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const num = (x: number) => String(Math.round(x * 10) / 10);
 
 /** Font sizes (px): titles and legend, pool labels, node numbers, the CPU/mem ticks. */
@@ -78,7 +78,7 @@ function poolLabels(pool: NodePool, used: number, drawn: number): TextLine[] {
 
 function textElement(x: number, y: number, line: TextLine, extra = ''): string {
   const attributes = [line.size !== FONT ? ` font-size="${line.size}"` : '', line.bold ? ' font-weight="bold"' : '', line.fill ? ` fill="${line.fill}"` : '', extra].join('');
-  return `<text x="${num(x)}" y="${num(y)}"${attributes}>${escape(line.text)}</text>`;
+  return `<text x="${num(x)}" y="${num(y)}"${attributes}>${escapeXml(line.text)}</text>`;
 }
 
 /**
@@ -177,7 +177,7 @@ export function renderCapacitySvg(plan: CapacityPlan, options: CapacitySvgOption
         const pool = row.pool;
         row.nodes.forEach((node, i) => {
           const x = barsLeft + i * column;
-          body.push(`<g><title>${escape(`${node.pool}-${node.index}: ${Object.entries(node.replicas).map(([w, c]) => `${w} ×${c}`).join(', ')}`)}</title>`);
+          body.push(`<g><title>${escapeXml(`${node.pool}-${node.index}: ${Object.entries(node.replicas).map(([w, c]) => `${w} ×${c}`).join(', ')}`)}</title>`);
           [pool.cpuMillis, pool.memoryBytes].forEach((capacity, r) => {
             const bx = x + r * half;
             body.push(`<rect x="${num(bx)}" y="${barTop}" width="${num(half)}" height="${BAR_HEIGHT}" fill="#eeeeee" stroke="#bbbbbb" stroke-width="0.5"/>`);
