@@ -21,6 +21,19 @@ export const MIG_PROFILES: readonly string[] = [
 ];
 
 /** Options for {@link Accelerator.nvidiaGpu}. */
+/** The extended resource of whole NVIDIA GPUs. */
+export const GPU_RESOURCE = 'nvidia.com/gpu';
+/** The prefix of NVIDIA MIG slice resources, followed by the profile (`nvidia.com/mig-1g.10gb`). */
+export const MIG_RESOURCE_PREFIX = 'nvidia.com/mig-';
+
+/** The label GPU feature discovery sets to the GPU's product name, which `product` selects. */
+export const GPU_PRODUCT_LABEL = 'nvidia.com/gpu.product';
+
+/** Whether a container resource is a GPU: a whole one or a MIG slice. */
+export function isGpuResource(resource: string): boolean {
+  return resource === GPU_RESOURCE || resource.startsWith(MIG_RESOURCE_PREFIX);
+}
+
 export interface NvidiaGpuOptions {
   /**
    * GPUs (or MIG slices, when `migProfile` is set) per replica.
@@ -94,11 +107,11 @@ export class Accelerator {
   /** The pod-level requirements these options imply. */
   public requirements(): AcceleratorRequirements {
     const { product, migProfile } = this.options;
-    const resource = migProfile ? `nvidia.com/mig-${migProfile}` : 'nvidia.com/gpu';
+    const resource = migProfile ? `${MIG_RESOURCE_PREFIX}${migProfile}` : GPU_RESOURCE;
     return {
       resources: { [resource]: String(this.count) },
-      nodeSelector: product ? { 'nvidia.com/gpu.product': product } : {},
-      tolerations: this.options.tolerations ?? [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+      nodeSelector: product ? { [GPU_PRODUCT_LABEL]: product } : {},
+      tolerations: this.options.tolerations ?? [{ key: GPU_RESOURCE, operator: 'Exists', effect: 'NoSchedule' }],
       deviceCount: this.count,
     };
   }

@@ -4,6 +4,7 @@
  * synth-time report ({@link AutoscalerReport}).
  * @module
  */
+import { isGpuResource } from '../accelerator';
 import { Duration } from '../duration';
 import { Problems } from '../errors';
 import type { KubeObject } from '../k8s-types';
@@ -134,7 +135,7 @@ function checkActivation(problems: Problems, activation: unknown): void {
 
 /** Whether a container of the pods has a GPU (or a MIG slice). */
 function requestsGpus(workload: IScalableWorkload): boolean {
-  return workload.containers.some((c) => Object.keys(c.limits ?? {}).some((r) => r === 'nvidia.com/gpu' || r.startsWith('nvidia.com/mig-')));
+  return workload.containers.some((c) => Object.keys(c.limits ?? {}).some(isGpuResource));
 }
 
 /** The containers without a request for `resource`: the HPA fails to compute utilization for their pods. */

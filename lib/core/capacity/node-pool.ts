@@ -1,4 +1,5 @@
-import { checkInteger, isPlainObject, listItems, mapEntries } from '../checks';
+import { GPU_PRODUCT_LABEL, GPU_RESOURCE } from '../accelerator';
+import { checkInteger, checkLabels, isPlainObject, listItems } from '../checks';
 import { Problems } from '../errors';
 import { isDnsLabel, isLabelKey, isLabelValue, NAME_RULES } from '../names';
 import { parseQuantity } from '../quantity';
@@ -54,10 +55,8 @@ export interface GpuNodePoolProps extends NodePoolProps {
   readonly taints?: NodeTaint[];
 }
 
-/** The label GPU feature discovery sets to the GPU's product name. */
-export const GPU_PRODUCT_LABEL = 'nvidia.com/gpu.product';
 /** The taint a GPU pool carries unless its props say otherwise. */
-export const DEFAULT_GPU_TAINT: NodeTaint = { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' };
+export const DEFAULT_GPU_TAINT: NodeTaint = { key: GPU_RESOURCE, value: 'present', effect: 'NoSchedule' };
 /** The kubelet's default `maxPods`. */
 export const DEFAULT_MAX_PODS = 110;
 
@@ -134,10 +133,7 @@ export class NodePool {
     if (this.gpuProduct !== undefined && !(typeof this.gpuProduct === 'string' && this.gpuProduct !== '' && isLabelValue(this.gpuProduct))) {
       problems.add('gpuProduct', this.gpuProduct, `expected a GPU product name such as "NVIDIA-A10G" (${NAME_RULES.labelValue})`);
     }
-    for (const [key, value] of mapEntries(problems, 'labels', props.labels, 'expected a map of node labels')) {
-      if (!isLabelKey(key)) problems.add(`labels.${key}`, key, NAME_RULES.labelKey);
-      else if (typeof value !== 'string' || !isLabelValue(value)) problems.add(`labels.${key}`, value, NAME_RULES.labelValue);
-    }
+    checkLabels(problems, 'labels', props.labels);
     listItems(problems, 'taints', props.taints, 'expected an array of taints').forEach((item, i) => {
       const t = item as NodeTaint;
       if (!isPlainObject(item)) problems.add(`taints[${i}]`, item, 'expected a taint such as { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }');

@@ -1,3 +1,4 @@
+import { GPU_RESOURCE } from '../accelerator';
 import { checkInteger, isPlainObject, listItems } from '../checks';
 import { Problems } from '../errors';
 import { Container, PodSpec, Toleration } from '../k8s-types';
@@ -61,7 +62,7 @@ function amountsOf(container: Container): Amounts {
   const limits = container.resources?.limits ?? {};
   // Kubernetes defaults a missing request to the limit; extended resources are set equal.
   const read = (key: string) => parseQuantity(requests[key] ?? limits[key] ?? '0') ?? 0;
-  return { cpu: Math.round(read('cpu') * 1000), memory: read('memory'), gpus: read('nvidia.com/gpu') };
+  return { cpu: Math.round(read('cpu') * 1000), memory: read('memory'), gpus: read(GPU_RESOURCE) };
 }
 
 const plus = (a: Amounts, b: Amounts): Amounts => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory, gpus: a.gpus + b.gpus });

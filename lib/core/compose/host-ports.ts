@@ -1,3 +1,4 @@
+import { MIG_RESOURCE_PREFIX } from '../accelerator';
 import { PortRole } from '../runtime/contract';
 import { RenderedModelService } from '../service/render';
 
@@ -46,6 +47,6 @@ export function placeHostPorts(services: readonly RenderedModelService[]): { off
 /** Why a service cannot run under Compose, or `undefined` when it can (MIG slices cannot be reserved by profile). */
 export function composeUnsupportedReason(rendered: RenderedModelService): string | undefined {
   const spec = rendered.deployment.spec as { template: { spec: { containers: { resources: { limits?: Record<string, string> } }[] } } };
-  const mig = Object.keys(spec.template.spec.containers[0]?.resources.limits ?? {}).find((r) => r.startsWith('nvidia.com/mig-'));
+  const mig = Object.keys(spec.template.spec.containers[0]?.resources.limits ?? {}).find((r) => r.startsWith(MIG_RESOURCE_PREFIX));
   return mig ? `requests ${mig}: Compose reserves whole GPUs only, not MIG slices` : undefined;
 }

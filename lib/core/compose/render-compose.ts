@@ -1,5 +1,6 @@
 import { PUBLISHED_ROLES } from './host-ports';
 import { posix as posixPath } from 'path';
+import { GPU_RESOURCE, MIG_RESOURCE_PREFIX } from '../accelerator';
 import { Problems } from '../errors';
 import { Container, EnvVar, PodSpec, Probe, Volume } from '../k8s-types';
 import { parseQuantity } from '../quantity';
@@ -40,7 +41,6 @@ export const COMPOSE_CLAIM_LABEL = 'dev.modelship.persistent-volume-claim';
 
 /** Compose project names (`docker compose -p`). */
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
-const GPU_RESOURCE = 'nvidia.com/gpu';
 /** Limits Compose has no equivalent for, and that do not change how the server behaves locally. */
 const IGNORED_LIMITS = new Set(['ephemeral-storage']);
 
@@ -258,7 +258,7 @@ function composeResources(container: Container, where: Problems): ComposeResourc
     const count = Number(quantity);
     if (resource === GPU_RESOURCE && Number.isInteger(count) && count > 0) {
       out.reservations = { devices: [{ driver: 'nvidia', count, capabilities: ['gpu'] }] };
-    } else if (resource.startsWith('nvidia.com/mig-')) {
+    } else if (resource.startsWith(MIG_RESOURCE_PREFIX)) {
       where.add(`resources.limits.${resource}`, quantity, 'expected whole GPUs: Compose cannot reserve a MIG slice by profile; render the local variant without migProfile');
     } else {
       where.add(`resources.limits.${resource}`, quantity, `expected memory, cpu or ${GPU_RESOURCE} limits: Compose has no equivalent for this resource`);

@@ -4,6 +4,7 @@
  * ServingCluster) call it, so cdk8s and Pulumi emit the same objects.
  * @module
  */
+import { isGpuResource } from '../accelerator';
 import { checkDuration, checkLabels, isPlainObject } from '../checks';
 import { Duration } from '../duration';
 import { Problems } from '../errors';
@@ -45,7 +46,7 @@ function checkFraction(problems: Problems, prop: string, value: unknown, allowed
 /** Whether the Deployment's pods request GPUs (whole or MIG slices). */
 function isAccelerated(rendered: RenderedModelService): boolean {
   const spec = rendered.deployment['spec'] as { template: { spec: { containers: { resources: { limits?: Record<string, string> } }[] } } };
-  return spec.template.spec.containers.some((c) => Object.keys(c.resources.limits ?? {}).some((r) => r === 'nvidia.com/gpu' || r.startsWith('nvidia.com/mig-')));
+  return spec.template.spec.containers.some((c) => Object.keys(c.resources.limits ?? {}).some(isGpuResource));
 }
 
 /**
