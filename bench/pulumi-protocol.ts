@@ -7,8 +7,15 @@ import { TimedResult } from './protocol';
  * ComponentResource per service that registers empty outputs, to tell the cost of being a Pulumi
  * component apart from modelship's own work.
  */
-export type PulumiMode = 'modelship' | 'component' | 'raw';
-export const PULUMI_MODES: readonly PulumiMode[] = ['modelship', 'component', 'raw'];
+export type PulumiMode = 'modelship' | 'component' | 'raw' | 'modelship-lighter-start';
+/**
+ * Every mode starts its timed region holding the baselines' pre-rendered objects (see the
+ * worker's `measure`); `modelship-lighter-start` is modelship without them, reported to show how
+ * much peak RSS depends on the heap a run starts from.
+ */
+export const PULUMI_MODES: readonly PulumiMode[] = ['modelship', 'component', 'raw', 'modelship-lighter-start'];
+/** The modes whose live heap is measured (`modelship-lighter-start` holds what `modelship` does, less the unused objects). */
+export const LIVE_MODES: readonly PulumiMode[] = ['modelship', 'component', 'raw'];
 
 export interface PulumiWorkerResult extends TimedResult<PulumiMode> {
   /** Wall time from the first constructor call until every registration was answered. */
