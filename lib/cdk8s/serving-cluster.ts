@@ -4,7 +4,10 @@ import {
   ClusterModel,
   ClusterModelProps,
   ClusterPlacement,
+  capacityReportFiles,
+  clusterCapacityReport,
   placeClusterModel,
+  priorityClassLevel,
   RenderedClusterModels,
   RenderedClusterNamespace,
   renderClusterModels,
@@ -13,7 +16,6 @@ import {
   routeIdentity,
   ServingClusterProps,
 } from '../core/cluster';
-import { formatCapacityReport } from '../core/capacity/report';
 import { renderCapacitySvg } from '../core/capacity/svg';
 import { CapacityPlan } from '../core/capacity/plan';
 import { Problems } from '../core/errors';
@@ -79,17 +81,17 @@ export class ServingCluster extends Construct {
     this.namespace = this.rendered.namespace;
     this.namespaceObject = this.wrap(this.rendered.namespaceObject, 'Namespace', true);
     // Ids by kind, not by name: `<namespace>-batch` is also a valid model id (addModel's children share this scope).
-    this.priorityClasses = this.rendered.priorityClasses.map((o) => this.wrap(o, `PriorityClass-${o.metadata.name.slice(this.namespace.length + 1)}`, true));
+    this.priorityClasses = this.rendered.priorityClasses.map((o) => this.wrap(o, `PriorityClass-${priorityClassLevel(this.namespace, o)}`, true));
     this.limitRange = this.wrap(this.rendered.limitRange, 'LimitRange');
     if (props.quota?.kind !== 'none') {
       this.resourceQuota = this.later(this, resourceQuotaIdentity(this.namespace, this.rendered.labels), 'ResourceQuota', ['spec'], () => this.renderModels().resourceQuota);
     }
     this.defaultDenyPolicy = this.wrap(this.rendered.defaultDenyPolicy, 'NetworkPolicy');
     if (props.nodePools !== undefined) {
-      const base = `capacity-${this.namespace}`;
+      const files = capacityReportFiles(this.namespace);
       const reports = ReportFiles.of(this);
-      reports.add(`${base}.md`, this.node.path, () => formatCapacityReport(this.capacityPlan!, { title: `Capacity plan of ${this.namespace}`, svgFile: `${base}.svg` }));
-      reports.add(`${base}.svg`, this.node.path, () => renderCapacitySvg(this.capacityPlan!));
+      reports.add(files.markdown, this.node.path, () => clusterCapacityReport(this.namespace, this.capacityPlan!, files.svg));
+      reports.add(files.svg, this.node.path, () => renderCapacitySvg(this.capacityPlan!));
     }
     // Throws the ValidationError of problems that span models; cdk8s runs it before writing anything.
     this.node.addValidation({ validate: () => (this.renderModels(), []) });
@@ -143,10 +145,7 @@ export class ServingCluster extends Construct {
 
   /** The objects that depend on every model (quota, routes, monitoring, capacity), rendered once per set of models and autoscalers. */
   private renderModels(): RenderedClusterModels {
-    const models: ClusterModel[] = this.added.map(({ service, placement, props }) => {
-      const report = service.autoscaler?.report;
-      return { path: service.node.path, placement, rendered: service.rendered, props, ...(report ? { autoscaler: report } : {}) };
-    });
+    const models: ClusterModel[] = this.added.map(({ service, placement, props }) => ({ path: service.node.path, placement, rendered: service.rendered, props, autoscaler: service.autoscaler?.report }));
     const key = models.map((m) => `${m.placement.name}:${m.autoscaler ? `${m.autoscaler.minReplicas}-${m.autoscaler.maxReplicas}` : ''}`).join(',');
     if (this.cache?.key !== key) this.cache = { key, value: renderClusterModels({ path: this.node.path, defaultName: this.node.id }, this.props, this.rendered, models) };
     return this.cache.value;

@@ -1,11 +1,12 @@
 import type * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { CapacityPlan } from '../core/capacity/plan';
-import { formatCapacityReport } from '../core/capacity/report';
+import { clusterCapacityReport } from '../core/cluster/capacity-report';
 import { renderCapacitySvg } from '../core/capacity/svg';
 import type { ClusterModelProps, ServingClusterProps } from '../core/cluster/props';
 import { placeClusterModel, renderClusterModels, renderServingClusterNamespace, type ClusterModel, type RenderedClusterModels } from '../core/cluster/render';
 import type { RenderedClusterNamespace } from '../core/cluster/namespace';
+import { priorityClassLevel } from '../core/cluster/priority';
 import type { KubeObject } from '../core/k8s-types';
 import { childResourceName, planObject, registerKubernetesResources, type KubernetesResourcePlan } from './kubernetes-resources';
 import { ModelService, renderModelServiceArgs, type ModelServiceArgs } from './model-service';
@@ -99,13 +100,7 @@ export class ServingCluster extends pulumi.ComponentResource {
       const serviceArgs: ModelServiceArgs = { ...placed.props, name: placed.placement.name, ...(autoscale ? { autoscale } : {}), ...(imageBuildOptions ? { imageBuildOptions } : {}) };
       return { id, resourceName, placement: placed.placement, modelProps: modelProps as ClusterModelProps, serviceArgs, rendered: renderModelServiceArgs(resourceName, serviceArgs) };
     });
-    const clusterModels: ClusterModel[] = models.map((m) => ({
-      path: m.resourceName,
-      placement: m.placement,
-      rendered: m.rendered.rendered,
-      props: m.modelProps,
-      ...(m.rendered.autoscaler ? { autoscaler: m.rendered.autoscaler.report } : {}),
-    }));
+    const clusterModels: ClusterModel[] = models.map((m) => ({ path: m.resourceName, placement: m.placement, rendered: m.rendered.rendered, props: m.modelProps, autoscaler: m.rendered.autoscaler?.report }));
     const byModels = renderClusterModels(ctx, props, cluster, clusterModels);
     super(ServingCluster.TYPE, name, {}, opts);
     this.namespace = cluster.namespace;
@@ -119,7 +114,7 @@ export class ServingCluster extends pulumi.ComponentResource {
       const plan = planObject(owner, object, object.metadata.namespace !== undefined ? { namespace } : {});
       return suffix ? { ...plan, name: childResourceName(owner, suffix) } : plan;
     };
-    const level = (o: KubeObject) => o.metadata.name.slice(cluster.namespace.length + 1);
+    const level = (o: KubeObject) => priorityClassLevel(cluster.namespace, o);
     const own = registerKubernetesResources([
       ...cluster.priorityClasses.map((o) => placed(name, o, `priorityclass-${level(o)}`)),
       placed(name, cluster.limitRange),
@@ -151,7 +146,7 @@ export class ServingCluster extends pulumi.ComponentResource {
 
     if (byModels.capacityPlan) {
       this.capacityPlan = byModels.capacityPlan;
-      this.capacityReport = formatCapacityReport(byModels.capacityPlan, { title: `Capacity plan of ${cluster.namespace}` });
+      this.capacityReport = clusterCapacityReport(cluster.namespace, byModels.capacityPlan);
       this.capacitySvg = renderCapacitySvg(byModels.capacityPlan);
     }
     this.registerOutputs({ namespace: cluster.namespace, ...(this.capacityReport ? { capacityReport: this.capacityReport } : {}) });

@@ -1,3 +1,4 @@
+export * from './capacity-report';
 export * from './model-props';
 export * from './monitoring';
 export * from './namespace';

@@ -2,6 +2,9 @@ import { isPlainObject } from '../checks';
 import { KubeObject, Labels } from '../k8s-types';
 import { Problems } from '../errors';
 
+/** A level of scheduling priority: the suffix of its PriorityClass's name. */
+export type PriorityLevel = 'critical' | 'standard' | 'batch';
+
 /**
  * How urgently a model's pods are scheduled, and whom they may preempt when the cluster is
  * full: one of the cluster's three PriorityClasses.
@@ -19,7 +22,7 @@ export class Priority {
   public static batch(): Priority {
     return new Priority('batch');
   }
-  private constructor(public readonly level: 'critical' | 'standard' | 'batch') {}
+  private constructor(public readonly level: PriorityLevel) {}
 
   /** The PriorityClass of this level in the cluster whose namespace is `namespace`: `<namespace>-<level>`. */
   public className(namespace: string): string {
@@ -57,7 +60,7 @@ export interface PriorityValues {
 const DEFAULT_VALUES = { critical: 100000, standard: 10000, batch: 1000 } as const;
 /** The highest value a user-defined PriorityClass may have. */
 const MAX_USER_PRIORITY = 1_000_000_000;
-const LEVELS = ['critical', 'standard', 'batch'] as const;
+const LEVELS: readonly PriorityLevel[] = ['critical', 'standard', 'batch'];
 
 /**
  * The cluster's PriorityClasses, cluster-scoped and therefore named after the cluster's
@@ -76,7 +79,7 @@ export function renderPriorityClasses(namespace: string, values: PriorityValues 
   if (!(resolved.critical > resolved.standard && resolved.standard > resolved.batch)) {
     problems.add('priorities', values, 'expected critical > standard > batch');
   }
-  const description: Record<(typeof LEVELS)[number], string> = {
+  const description: Record<PriorityLevel, string> = {
     critical: 'modelship: online models whose outage is an incident; may preempt standard and batch pods',
     standard: 'modelship: the default for models; may preempt batch pods',
     batch: 'modelship: offline and best-effort models; never preempts, preempted first',
@@ -90,4 +93,16 @@ export function renderPriorityClasses(namespace: string, values: PriorityValues 
     preemptionPolicy: level === 'batch' ? 'Never' : 'PreemptLowerPriority',
     description: description[level],
   }));
+}
+
+/**
+ * The level of one of the PriorityClasses {@link renderPriorityClasses} rendered for
+ * `namespace`, read from its name (`prod-critical` → `critical`): what both front ends name its
+ * child after.
+ */
+export function priorityClassLevel(namespace: string, priorityClass: KubeObject): PriorityLevel {
+  const name = priorityClass.metadata.name;
+  const level = name.startsWith(`${namespace}-`) ? name.slice(namespace.length + 1) : undefined;
+  if (!LEVELS.includes(level as PriorityLevel)) throw new Error(`modelship: ${name} is not a PriorityClass of the namespace ${namespace}`);
+  return level as PriorityLevel;
 }

@@ -1,5 +1,5 @@
 /** The namespace-level objects of a ServingCluster: exactly what is rendered, and the props that shape it. */
-import { ClusterQuota, ValidationError, type KubeObject } from '../../../lib/core';
+import { ClusterQuota, priorityClassLevel, ValidationError, type KubeObject } from '../../../lib/core';
 import { MINIMAL_PROPS } from '../../support/fixtures';
 import { GATEWAY, expectValidCluster, renderCluster, specOf, torchServe } from './support';
 
@@ -46,6 +46,14 @@ describe('namespace-level objects', () => {
     ]);
   });
 
+  test('each PriorityClass level is read back from its name, for the front ends to name their children by; a foreign class is an error', () => {
+    expect(cluster.priorityClasses.map((o) => priorityClassLevel('prod', o))).toEqual(['critical', 'standard', 'batch']);
+    // A namespace that prefixes another's ("prod" and "prod-eu") must not be mistaken for it.
+    const foreign = { ...cluster.priorityClasses[0]!, metadata: { name: 'prod-eu-critical' } };
+    expect(() => priorityClassLevel('prod', foreign)).toThrow('prod-eu-critical is not a PriorityClass of the namespace prod');
+    expect(() => priorityClassLevel('staging', cluster.priorityClasses[0]!)).toThrow('prod-critical is not a PriorityClass of the namespace staging');
+  });
+
   test('the default-deny policy covers ingress only (egress stays open for model downloads and DNS)', () => {
     expect(specOf(cluster.defaultDenyPolicy)).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
   });
@@ -65,18 +73,18 @@ describe('namespace-level objects', () => {
 });
 
 describe('ResourceQuota', () => {
-  test('from the models: each at maxReplicas + maxSurge (the autoscaler\'s max, or replicas), CPU, memory, GPUs and pods', () => {
+  test('from the models: each at maxReplicas plus a rollout\'s extra pods (the autoscaler\'s max, or replicas; maxSurge starting and as many terminating), CPU, memory, GPUs and pods', () => {
     const c = renderCluster({}, {
       fraud: torchServe({ resources: { cpu: '2', memory: '4Gi' } }),
       ranker: torchServe({ resources: { cpu: '500m', memory: '1536Mi' }, replicas: 3, maxSurge: 2 }),
     });
-    // fraud: 3 pods × (2 CPU, 4Gi); ranker: 5 pods × (0.5 CPU, 1.5Gi); the init container (250m, 512Mi) is smaller.
-    expect(specOf(c.resourceQuota)).toEqual({ hard: { 'requests.cpu': '8500m', 'requests.memory': '19968Mi', pods: '8' } });
+    // fraud: 2 + 1 starting + 1 terminating = 4 pods × (2 CPU, 4Gi); ranker: 3 + 2 + 2 = 7 pods × (0.5 CPU, 1.5Gi); the init container (250m, 512Mi) is smaller.
+    expect(specOf(c.resourceQuota)).toEqual({ hard: { 'requests.cpu': '11500m', 'requests.memory': '27136Mi', pods: '11' } });
   });
 
   test('GPUs appear when a model requests them', () => {
     const c = renderCluster({}, { llm: MINIMAL_PROPS.vllm() });
-    expect(specOf<{ hard: Record<string, string> }>(c.resourceQuota).hard).toEqual({ 'requests.cpu': '12', 'requests.memory': '96Gi', pods: '3', 'requests.nvidia.com/gpu': '3' });
+    expect(specOf<{ hard: Record<string, string> }>(c.resourceQuota).hard).toEqual({ 'requests.cpu': '16', 'requests.memory': '128Gi', pods: '4', 'requests.nvidia.com/gpu': '4' });
   });
 
   test('ClusterQuota.none(): no ResourceQuota', () => {
@@ -94,8 +102,8 @@ describe('ResourceQuota', () => {
     }
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).problems).toEqual([
-      { construct: 'test/prod', prop: 'quota.cpu', given: '"4"', allowed: 'expected at least 9: the CPU the models request at maxReplicas + maxSurge (fraud 3 × 2, churn 3 × 1)' },
-      { construct: 'test/prod', prop: 'quota.pods', given: '5', allowed: 'expected at least 6: the pods the models request at maxReplicas + maxSurge (fraud 3 × 1, churn 3 × 1)' },
+      { construct: 'test/prod', prop: 'quota.cpu', given: '"4"', allowed: "expected at least 12: the CPU the models request at maxReplicas plus a rollout's extra pods, new ones starting and old ones terminating (fraud 4 × 2, churn 4 × 1)" },
+      { construct: 'test/prod', prop: 'quota.pods', given: '5', allowed: "expected at least 8: the pods the models request at maxReplicas plus a rollout's extra pods, new ones starting and old ones terminating (fraud 4 × 1, churn 4 × 1)" },
     ]);
   });
 });
