@@ -60,8 +60,8 @@ describe('synthesized', () => {
     const route = manifests.find((o) => label(o) === 'HTTPRoute/fraud')!;
     expect((route['spec'] as { rules: { backendRefs: unknown[] }[] }).rules[0]!.backendRefs).toEqual([{ name: 'fraud', port: 8080, weight: 90 }, { name: 'fraud-v8', port: 8080, weight: 10 }]);
     const quota = manifests.find((o) => o.kind === 'ResourceQuota')!;
-    // fraud at 8 + 1 surge pods, the others at 2 + 1.
-    expect((quota['spec'] as { hard: Record<string, string> }).hard['pods']).toBe(String(9 + 3 * 4));
+    // fraud at 8 + 1 pod starting + 1 terminating, the four others at 2 + 1 + 1.
+    expect((quota['spec'] as { hard: Record<string, string> }).hard['pods']).toBe(String(10 + 4 * 4));
   });
 
   test('the SLO autoscaler\'s objective is alerted on', () => {

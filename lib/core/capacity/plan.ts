@@ -158,9 +158,10 @@ export interface CapacityPlan {
   /** Every model at `maxReplicas`. Infeasible here is a warning: the autoscaler cannot reach its maximum. */
   readonly max: CapacityScenario;
   /**
-   * Every model at `maxReplicas` plus its surge pods: a rollout of every model at once at full
-   * scale (as a GitOps sync of a shared change, e.g. a base image, does), the most pods the
-   * Deployments can ask for together.
+   * Every model at `maxReplicas` plus its rollout's extra pods (`surge`: new pods starting and
+   * old ones still terminating): a rollout of every model at once at full scale (as a GitOps
+   * sync of a shared change, e.g. a base image, does), the most pods the Deployments can hold
+   * together.
    */
   readonly surge: CapacityScenario;
 }
@@ -168,7 +169,7 @@ export interface CapacityPlan {
 const DESCRIPTIONS: Record<CapacityScenarioName, string> = {
   min: 'every model at minReplicas',
   max: 'every model at maxReplicas',
-  surge: 'every model at maxReplicas plus its rolling-update surge pods (all models rolling out at once)',
+  surge: 'every model at maxReplicas plus its rolling update\'s extra pods, new ones starting and old ones terminating (all models rolling out at once)',
 };
 
 /**

@@ -72,13 +72,13 @@ export function formatCapacityReport(plan: CapacityPlan, options: CapacityReport
   lines.push(verdict(plan.min), verdict(plan.max), verdict(plan.surge), '');
   if (!plan.min.feasible || plan.conflicts.length) lines.push('Not fitting at minReplicas is an error: the models could not all start.', '');
   else if (!plan.max.feasible) lines.push('Warning: the autoscalers cannot reach maxReplicas on these pools.', '');
-  else if (!plan.surge.feasible) lines.push('Warning: a rollout of every model at maxReplicas at once would leave surge pods Pending (rollouts one model at a time may still fit).', '');
+  else if (!plan.surge.feasible) lines.push('Warning: a rollout of every model at maxReplicas at once would leave new pods Pending while old ones terminate (rollouts one model at a time may still fit).', '');
   lines.push('## Node pools', '', '| Pool | Nodes | CPU | Memory | GPUs | Max pods | Labels | Taints |', '|---|--:|--:|--:|--:|--:|---|---|');
   for (const p of plan.pools) {
     const taints = p.taints.map((t) => `${t.key}${t.value !== undefined ? `=${t.value}` : ''}:${t.effect}`).join(', ') || '—';
     lines.push(`| ${p.name} | ${p.count} | ${formatCpu(p.cpuMillis)} | ${formatMemory(p.memoryBytes)} | ${p.gpus} | ${p.maxPods} | ${cell(labels(p.labels))} | ${cell(taints)} |`);
   }
-  lines.push('', '## Models', '', '| Model | CPU | Memory | GPUs | Min | Max | Surge | Node selector | Per node |', '|---|--:|--:|--:|--:|--:|--:|---|--:|');
+  lines.push('', '## Models', '', '| Model | CPU | Memory | GPUs | Min | Max | Rollout extra | Node selector | Per node |', '|---|--:|--:|--:|--:|--:|--:|---|--:|');
   for (const w of plan.workloads) {
     lines.push(`| ${cell(w.name)} | ${formatCpu(w.cpuMillis)} | ${formatMemory(w.memoryBytes)} | ${w.gpus} | ${w.minReplicas} | ${w.maxReplicas} | ${w.surge} | ${cell(labels(w.nodeSelector ?? {}))} | ${w.maxPerNode ?? 'any'} |`);
   }

@@ -22,7 +22,11 @@ export interface CapacityWorkload {
   readonly minReplicas: number;
   /** Replicas at the most. */
   readonly maxReplicas: number;
-  /** Extra pods a rolling update adds at `maxReplicas` (the Deployment's maxSurge, resolved). */
+  /**
+   * Extra pods at the height of a rolling update at `maxReplicas`: the new pods starting (the
+   * Deployment's maxSurge) plus the old pods still terminating, which keep their requests on
+   * their nodes and count against the ResourceQuota until they exit (see {@link capacityWorkloadOf}).
+   */
   readonly surge: number;
   /**
    * Node labels a replica requires.
@@ -101,24 +105,46 @@ function maxPerNodeOf(spec: PodSpec & { affinity?: { podAntiAffinity?: { require
   return limits.length ? Math.min(...limits) : undefined;
 }
 
-/** Surge pods of a rolling update at `replicas`: maxSurge as a number, or a percentage rounded up. */
-function surgeOf(strategy: { type?: string; rollingUpdate?: { maxSurge?: number | string } } | undefined, replicas: number): number {
+type RollingStrategy = { type?: string; rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string } };
+
+/** maxSurge or maxUnavailable at `replicas`: a count, or a percentage rounded as the Deployment controller rounds it. */
+function resolvePods(value: number | string, replicas: number, round: (x: number) => number): number {
+  if (typeof value === 'number') return value;
+  const percent = /^(\d+)%$/.exec(value);
+  return percent ? round((Number(percent[1]) * replicas) / 100) : Number(value);
+}
+
+/**
+ * Extra pods at the height of a rolling update at `replicas`, beyond `replicas`.
+ *
+ * - **Starting:** maxSurge new pods (a percentage rounded up; Kubernetes' default 25%).
+ * - **Terminating:** once new pods are ready, the controller deletes as many old ones, up to
+ *   maxSurge + maxUnavailable (rounded down; default 25%) per batch, and starts the next batch at
+ *   once. A deleted pod keeps its requests on its node (the scheduler counts it) and counts
+ *   against the ResourceQuota until its containers exit, which may take its whole
+ *   `terminationGracePeriodSeconds`. Meanwhile a new batch becomes ready no sooner than the model
+ *   loads, so up to ceil(grace period / model load time) batches terminate at once; never more
+ *   than the old pods there are.
+ *
+ * `Recreate` adds none: it deletes every old pod and waits for them to exit before starting new ones.
+ */
+function rolloutExtraPods(strategy: RollingStrategy | undefined, replicas: number, gracePeriodSeconds: number, modelLoadSeconds: number): number {
   if (strategy?.type === 'Recreate') return 0;
-  // Kubernetes' default maxSurge is 25%.
-  const maxSurge = strategy?.rollingUpdate?.maxSurge ?? '25%';
-  if (typeof maxSurge === 'number') return maxSurge;
-  const percent = /^(\d+)%$/.exec(maxSurge);
-  return percent ? Math.ceil((Number(percent[1]) * replicas) / 100) : Number(maxSurge);
+  const surge = resolvePods(strategy?.rollingUpdate?.maxSurge ?? '25%', replicas, Math.ceil);
+  const unavailable = resolvePods(strategy?.rollingUpdate?.maxUnavailable ?? '25%', replicas, Math.floor);
+  const terminatingBatches = Math.ceil(gracePeriodSeconds / Math.max(1, modelLoadSeconds));
+  return surge + Math.min(replicas, (surge + unavailable) * terminatingBatches);
 }
 
 /**
  * The capacity workload of a rendered ModelService, read from its Deployment: the pod's
  * effective requests (init containers included), GPUs, node selector, tolerations, hard
- * spreading over nodes, and the surge of its rolling update at `replicas.max`.
+ * spreading over nodes, and the extra pods of its rolling update at `replicas.max` (new ones
+ * starting and old ones terminating: see the `surge` field).
  * @param replicas the range of replicas, e.g. an autoscaler's; without it, the Deployment's `spec.replicas` for both
  */
 export function capacityWorkloadOf(rendered: RenderedModelService, replicas?: { readonly min: number; readonly max: number }): CapacityWorkload {
-  const spec = rendered.deployment['spec'] as { replicas?: number; strategy?: { type?: string; rollingUpdate?: { maxSurge?: number | string } }; template: { spec: PodSpec } };
+  const spec = rendered.deployment['spec'] as { replicas?: number; strategy?: RollingStrategy; template: { spec: PodSpec } };
   const pod = spec.template.spec;
   const fixed = spec.replicas ?? 1;
   const min = replicas?.min ?? fixed;
@@ -132,7 +158,7 @@ export function capacityWorkloadOf(rendered: RenderedModelService, replicas?: { 
     gpus: requests.gpus,
     minReplicas: min,
     maxReplicas,
-    surge: surgeOf(spec.strategy, maxReplicas),
+    surge: rolloutExtraPods(spec.strategy, maxReplicas, pod.terminationGracePeriodSeconds, rendered.budget.modelLoadSeconds),
     ...(pod.nodeSelector && Object.keys(pod.nodeSelector).length ? { nodeSelector: { ...pod.nodeSelector } } : {}),
     ...(pod.tolerations?.length ? { tolerations: pod.tolerations.map((t) => ({ ...t })) } : {}),
     ...(maxPerNode !== undefined ? { maxPerNode } : {}),

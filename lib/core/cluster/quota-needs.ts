@@ -33,7 +33,9 @@ export function resourceQuotaIdentity(namespace: string, labels: Labels): KubeOb
 
 /**
  * The namespace's ResourceQuota: computed from the models (each at its most replicas plus its
- * rollout surge, as the capacity plan's `surge` scenario counts them), or the given limits, each
+ * rollout's extra pods, as the capacity plan's `surge` scenario counts them: a terminating pod
+ * counts against the quota until it exits, so a quota without them would refuse the next batch
+ * of a rollout until the last one has drained), or the given limits, each
  * checked against that need; `undefined` with `ClusterQuota.none()`. A limit below the need is a
  * problem naming the resource and every model's share of it. GPU slices (MIG) and
  * ephemeral storage are not part of the quota.
@@ -54,7 +56,7 @@ export function renderResourceQuota(quota: ClusterQuota, namespace: string, labe
     const amount = typeof value === 'number' ? value : parseQuantity(value);
     if (amount !== undefined && amount < total - 1e-9) {
       const shares = parts.map((p) => `${p.name} ${p.pods} × ${formatAmount(resource, p.each)}`).join(', ');
-      problems.at('quota').add(prop, value, `expected at least ${formatAmount(resource, total)}: the ${unit} the models request at maxReplicas + maxSurge (${shares})`);
+      problems.at('quota').add(prop, value, `expected at least ${formatAmount(resource, total)}: the ${unit} the models request at maxReplicas plus a rollout's extra pods, new ones starting and old ones terminating (${shares})`);
     }
   }
   return { ...resourceQuotaIdentity(namespace, labels), spec: { hard } };

@@ -30,17 +30,20 @@ export interface QuotaLimits {
 export class ClusterQuota {
   /**
    * Exactly what the models request when every one runs at its most replicas (the autoscaler's
-   * `maxReplicas`, or `replicas`) plus its rollout surge (`maxSurge`): `requests.cpu`,
-   * `requests.memory`, each GPU resource, and `pods`. A model added later raises it with it, and
-   * nothing else fits in the namespace (use {@link ClusterQuota.of} to leave room).
+   * `maxReplicas`, or `replicas`) plus its rollout's extra pods: `requests.cpu`,
+   * `requests.memory`, each GPU resource, and `pods`. The extra pods are the new ones starting
+   * (`maxSurge`) and the old ones still terminating, which count against a quota until they exit
+   * (the capacity plan's `surge` scenario; see `CapacityWorkload.surge`). A model added later
+   * raises it with it, and nothing else fits in the namespace (use {@link ClusterQuota.of} to
+   * leave room).
    */
   public static fromModels(): ClusterQuota {
     return new ClusterQuota('models', undefined);
   }
   /**
-   * Limits you choose. A limit below what the models request at their most replicas plus surge
-   * is a ValidationError naming the models and the resource: their autoscalers could not reach
-   * `maxReplicas`, or a rollout could not surge.
+   * Limits you choose. A limit below what the models request at their most replicas plus a
+   * rollout's extra pods is a ValidationError naming the models and the resource: their
+   * autoscalers could not reach `maxReplicas`, or a rollout would stall until old pods exit.
    */
   public static of(limits: QuotaLimits): ClusterQuota {
     return new ClusterQuota('limits', limits);

@@ -22,7 +22,7 @@ function wellFormed(xml: string): string[] {
   const tags = (text.match(/</g) ?? []).length;
   const matched = [...text.matchAll(/<(\/?)([a-zA-Z]+)((?:\s+[-a-zA-Z:]+="[^"<]*")*)\s*(\/?)>/g)].length;
   if (tags !== matched) errors.push(`${tags - matched} malformed tag(s)`);
-  if (/&(?!amp;|lt;|gt;|quot;)/.test(xml)) errors.push('unescaped &');
+  if (/&(?!amp;|lt;|gt;|quot;|apos;)/.test(xml)) errors.push('unescaped &');
   return errors;
 }
 

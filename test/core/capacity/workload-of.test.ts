@@ -1,19 +1,20 @@
 /** capacityWorkloadOf reads what the scheduler reads from a rendered ModelService's Deployment. */
-import { Accelerator, capacityWorkloadOf, effectiveRequests, type PodSpec, type RenderedModelService } from '../../../lib/core';
+import { Accelerator, capacityWorkloadOf, Duration, effectiveRequests, type PodSpec, type RenderedModelService } from '../../../lib/core';
 import { MINIMAL_PROPS, podSpecOf, render } from '../../support/fixtures';
 
 const GiB = 2 ** 30;
 
-test('a CPU model: the server\'s requests (the fetcher init container is smaller), replicas and maxSurge', () => {
+test('a CPU model: the server\'s requests (the fetcher init container is smaller), replicas and a rollout\'s extra pods', () => {
   const rendered = render({ ...MINIMAL_PROPS.torchserve(), replicas: 3, maxSurge: 2 });
-  expect(capacityWorkloadOf(rendered)).toEqual({ name: 'fraud', cpuMillis: 1000, memoryBytes: 2 * GiB, gpus: 0, minReplicas: 3, maxReplicas: 3, surge: 2 });
-  expect(capacityWorkloadOf(rendered, { min: 2, max: 9 })).toMatchObject({ minReplicas: 2, maxReplicas: 9, surge: 2 });
+  // 2 new pods starting and the 2 old ones they replaced still terminating (a 60 s grace period is shorter than the 2 min load).
+  expect(capacityWorkloadOf(rendered)).toEqual({ name: 'fraud', cpuMillis: 1000, memoryBytes: 2 * GiB, gpus: 0, minReplicas: 3, maxReplicas: 3, surge: 4 });
+  expect(capacityWorkloadOf(rendered, { min: 2, max: 9 })).toMatchObject({ minReplicas: 2, maxReplicas: 9, surge: 4 });
 });
 
 test('a GPU model: GPUs, the product selector and the accelerator\'s toleration', () => {
   const rendered = render({ ...MINIMAL_PROPS.vllm(), accelerator: Accelerator.nvidiaGpu({ count: 2, product: 'NVIDIA-A10G' }) });
   expect(capacityWorkloadOf(rendered)).toEqual({
-    name: 'fraud', cpuMillis: 4000, memoryBytes: 32 * GiB, gpus: 2, minReplicas: 2, maxReplicas: 2, surge: 1,
+    name: 'fraud', cpuMillis: 4000, memoryBytes: 32 * GiB, gpus: 2, minReplicas: 2, maxReplicas: 2, surge: 2,
     nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A10G' },
     tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
   });
@@ -46,8 +47,28 @@ test('replicas per node from a hard hostname spread or required anti-affinity; s
   expect(capacityWorkloadOf(withPod({ affinity: antiAffinity })).maxPerNode).toBe(1);
 });
 
-test('surge: maxSurge as a percentage of maxReplicas rounds up; Recreate has none; the Kubernetes default is 25%', () => {
-  expect(capacityWorkloadOf(withPod({}, { type: 'RollingUpdate', rollingUpdate: { maxSurge: '30%', maxUnavailable: 0 } }), { min: 1, max: 10 }).surge).toBe(3);
+test('surge: maxSurge as a percentage of maxReplicas rounds up, maxUnavailable down; Recreate has none; the Kubernetes defaults are 25%', () => {
+  // 3 starting, 3 terminating.
+  expect(capacityWorkloadOf(withPod({}, { type: 'RollingUpdate', rollingUpdate: { maxSurge: '30%', maxUnavailable: 0 } }), { min: 1, max: 10 }).surge).toBe(6);
+  // Each batch deletes maxSurge + maxUnavailable old pods: 3 starting, 3 + 1 terminating.
+  expect(capacityWorkloadOf(withPod({}, { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: '19%' } }), { min: 1, max: 10 }).surge).toBe(7);
+  // Recreate waits for every old pod to exit before it starts a new one.
   expect(capacityWorkloadOf(withPod({}, { type: 'Recreate' }), { min: 1, max: 10 }).surge).toBe(0);
-  expect(capacityWorkloadOf(withPod({}, null), { min: 1, max: 10 }).surge).toBe(3);
+  // 25% of 10: 3 starting (rounded up), 3 + 2 terminating (maxUnavailable rounded down).
+  expect(capacityWorkloadOf(withPod({}, null), { min: 1, max: 10 }).surge).toBe(8);
+});
+
+test('surge: as many batches terminate at once as start within one grace period, never more than the old pods', () => {
+  const withGrace = (rendered: RenderedModelService, seconds: number) => {
+    const spec = rendered.deployment['spec'] as { template: { spec: PodSpec } };
+    return { ...rendered, deployment: { ...rendered.deployment, spec: { ...spec, template: { spec: { ...spec.template.spec, terminationGracePeriodSeconds: seconds } } } } };
+  };
+  // The 2 min load outlasts a 60 s grace period: one batch terminates while the next starts.
+  expect(capacityWorkloadOf(render(MINIMAL_PROPS.torchserve()), { min: 1, max: 10 }).surge).toBe(2);
+  // A 5 min grace period spans three 2 min loads (ceil(300 / 120) batches).
+  expect(capacityWorkloadOf(withGrace(render(MINIMAL_PROPS.torchserve()), 300), { min: 1, max: 10 }).surge).toBe(1 + 3);
+  // A model that loads in 10 s: six batches within a 60 s grace period, but only 4 old pods to delete.
+  const fast = render({ ...MINIMAL_PROPS.torchserve(), modelLoadTime: Duration.seconds(10) });
+  expect(capacityWorkloadOf(fast, { min: 1, max: 20 }).surge).toBe(1 + 6);
+  expect(capacityWorkloadOf(fast, { min: 1, max: 4 }).surge).toBe(1 + 4);
 });

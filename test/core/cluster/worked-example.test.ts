@@ -17,9 +17,9 @@ test('9 CPU and 18 GiB in five pods fit on 3 of the 10 nodes (the LP bound, so m
   expect(plan.min.placement.map((n) => Object.keys(n.replicas).sort().join('+')).sort()).toEqual(['a+d', 'b', 'c+e']);
 });
 
-test('a rollout of every model at once (a surge pod each) needs 5 nodes; the quota is the same ten pods', () => {
-  expect([plan.surge.feasible, plan.surge.nodesUsed]).toEqual([true, 5]);
-  expect(specOf(cluster.resourceQuota)).toEqual({ hard: { 'requests.cpu': '18', 'requests.memory': '36Gi', pods: '10' } });
+test('a rollout of every model at once (a pod starting and one terminating each) needs 7 nodes (the LP bound: 27 CPU over 4-CPU nodes); the quota is the same fifteen pods', () => {
+  expect([plan.surge.feasible, plan.surge.nodesUsed, plan.surge.lpBound]).toEqual([true, 7, 7]);
+  expect(specOf(cluster.resourceQuota)).toEqual({ hard: { 'requests.cpu': '27', 'requests.memory': '54Gi', pods: '15' } });
 });
 
 test('docs/capacity-worked-example.svg is the picture the synth draws (regenerate it with `npm run synth` and copy dist/reports/capacity-worked-example.svg)', () => {

@@ -76,7 +76,7 @@ export const CLUSTER_DEFAULTS: DefaultCases = {
   }),
   [`${P}:ServingClusterProps.quota`]: documented('ClusterQuota.fromModels()', () => {
     expect(hardOf(renderCluster({}, fraud).resourceQuota)).toEqual(hardOf(renderCluster({ quota: ClusterQuota.fromModels() }, fraud).resourceQuota));
-    expect(hardOf(renderCluster({}, fraud).resourceQuota)).toEqual({ 'requests.cpu': '3', 'requests.memory': '6Gi', pods: '3' });
+    expect(hardOf(renderCluster({}, fraud).resourceQuota)).toEqual({ 'requests.cpu': '4', 'requests.memory': '8Gi', pods: '4' });
   }),
   [`${P}:ServingClusterProps.routing`]: documented('ClusterRouting.none()', () => {
     const c = renderCluster({}, { fraud: torchServe({ inferenceClients: InferenceClients.namespaces('payments') }) });
@@ -88,9 +88,10 @@ export const CLUSTER_DEFAULTS: DefaultCases = {
   [`${Q}:QuotaLimits.gpus`]: documented('- no GPU limit', () => expect(hardOf(renderCluster({ quota: ClusterQuota.of({ pods: 10 }) }, { llm: MINIMAL_PROPS.vllm() }).resourceQuota)).toEqual({ pods: '10' })),
   [`${Q}:QuotaLimits.pods`]: documented('- no pod limit', () => expect(hardOf(renderCluster({ quota: ClusterQuota.of({ cpu: '10' }) }, fraud).resourceQuota)).toEqual({ 'requests.cpu': '10' })),
   'cluster/render.ts:ClusterModel.autoscaler': documented('- no autoscaler: the Deployment\'s fixed `spec.replicas`', () => {
-    expect(hardOf(renderCluster({}, { fraud: torchServe({ replicas: 4 }) }).resourceQuota)['pods']).toBe('5');
+    // Plus one pod starting and one terminating during a rollout.
+    expect(hardOf(renderCluster({}, { fraud: torchServe({ replicas: 4 }) }).resourceQuota)['pods']).toBe('6');
     const slo = ScalingTarget.latencySlo({ mean: Duration.millis(100), peakRps: 200, serviceTime: Duration.millis(20) });
-    expect(hardOf(renderCluster({}, fraud, { fraud: { target: slo, maxReplicas: 7 } }).resourceQuota)['pods']).toBe('8');
+    expect(hardOf(renderCluster({}, fraud, { fraud: { target: slo, maxReplicas: 7 } }).resourceQuota)['pods']).toBe('9');
   }),
   [`${R}:GatewayRoutingOptions.gatewayNamespace`]: documented('- the cluster\'s namespace', () => {
     const c = renderCluster({ routing: ClusterRouting.gateway({ gatewayName: 'public' }) }, { fraud: torchServe({ inferenceClients: InferenceClients.namespaces('payments') }) });
