@@ -19,7 +19,7 @@ import * as os from 'os';
 import { dirname, join } from 'path';
 import { performance } from 'perf_hooks';
 import { LIVE_MODES, PULUMI_MODES, PulumiLiveResult, PulumiMode, PulumiWorkerResult } from './pulumi-protocol';
-import { en, fmtMiB, fmtMs, fmtRatio, forkWorker, interleavedRuns, gitDescription, isoDate, machine, plan, Plan, ROOT, runMain, snapshot, summarizeTimes, TimedCell } from './support';
+import { en, fmtMiB, fmtMs, fmtRatio, forkWorker, interleavedRuns, gitDescription, isoDate, machine, pairedRatio, plan, Plan, ROOT, runMain, snapshot, summarizeTimes, TimedCell } from './support';
 
 const OUTPUT = join(ROOT, 'bench', 'results', 'pulumi.md');
 const CHILD_TIMEOUT_MS = 600_000;
@@ -32,7 +32,7 @@ const TARGET_RATIO = 1.2;
 const DEFAULT_PLAN: Plan = [
   [100, 7],
   [800, 3],
-  [1000, 5],
+  [1000, 7],
   [1200, 3],
 ];
 
@@ -63,20 +63,33 @@ interface RunInfo {
   readonly loadAfter: number[];
 }
 
-function report(results: Map<number, Record<PulumiMode, Cell>>, info: RunInfo): { text: string; verdict: string[] } {
+/** The runs at one N and their per-mode summaries. */
+interface Measured {
+  readonly cells: Record<PulumiMode, Cell>;
+  readonly runs: readonly PulumiWorkerResult[];
+}
+
+type RunMeasure = (r: PulumiWorkerResult) => number;
+const WALL: RunMeasure = (r) => r.ms;
+const CPU: RunMeasure = (r) => r.cpuMs;
+const PEAK: RunMeasure = (r) => r.peakRssBytes;
+
+function report(results: Map<number, Measured>, info: RunInfo): { text: string; verdict: string[] } {
   const cpus = os.cpus();
   const sizes = [...results.keys()];
-  const at = (n: number) => results.get(n)!;
-  const ratio = (n: number, f: (c: Cell) => number) => f(at(n).modelship) / f(at(n).raw);
-  const met = (f: (c: Cell) => number) => sizes.every((n) => ratio(n, f) <= TARGET_RATIO);
-  const list = (f: (c: Cell) => number) => sizes.map((n) => `${fmtRatio(ratio(n, f))} at N=${en(n)}`).join(', ');
-  const pair = (a: PulumiMode, b: PulumiMode, f: (c: Cell) => number) => sizes.map((n) => `${fmtRatio(f(at(n)[a]) / f(at(n)[b]))} at N=${en(n)}`).join(', ');
+  const at = (n: number) => results.get(n)!.cells;
+  /** `a` over `b` within each repetition, the median over repetitions. */
+  const ratio = (n: number, f: RunMeasure, a: PulumiMode = 'modelship', b: PulumiMode = 'raw') => pairedRatio(results.get(n)!.runs, PULUMI_MODES, a, b, f);
+  const liveRatio = (n: number) => at(n).modelship.liveHeap / at(n).raw.liveHeap;
+  const met = (r: (n: number) => number) => sizes.every((n) => r(n) <= TARGET_RATIO);
+  const list = (r: (n: number) => number) => sizes.map((n) => `${fmtRatio(r(n))} at N=${en(n)}`).join(', ');
+  const pair = (a: PulumiMode, b: PulumiMode, f: RunMeasure) => list((n) => ratio(n, f, a, b));
   const verdict = [
-    `- **Time within ${TARGET_RATIO}× the raw-resource baseline: ${met((c) => c.ms) ? 'met' : 'not met'}.** modelship / baseline wall time: ${list((c) => c.ms)} (CPU time: ${list((c) => c.cpuMs)}).`,
-    `- **Peak memory within ${TARGET_RATIO}×: ${met((c) => c.peakRss) ? 'met' : 'not met'}.** modelship / baseline peak RSS: ${list((c) => c.peakRss)}.`,
-    `- **Peak RSS depends on the heap a run starts from:** every mode starts holding the baselines' pre-rendered objects (modelship leaves them unused). Started without them, modelship's peak RSS is ${pair('modelship-lighter-start', 'raw', (c) => c.peakRss)} the baseline's: V8 triggers each major collection at a multiple of the heap live after the previous one, so a lighter start collects earlier and ends with more uncollected garbage, holding no more at any point.`,
-    `- **Live memory within ${TARGET_RATIO}×: ${met((c) => c.liveHeap) ? 'met' : 'not met'}.** modelship / baseline heap live once every service is registered: ${list((c) => c.liveHeap)}. Peak RSS is that plus garbage not yet collected: the process ends before V8's next major collection, so its peak depends on when the last one ran, which is why the two ratios differ.`,
-    `- **Where the difference comes from:** the same resources as children of a bare ComponentResource per service take ${pair('component', 'raw', (c) => c.ms)} the baseline's time and ${pair('component', 'raw', (c) => c.peakRss)} its peak memory: the cost of being a Pulumi component at all (one more registration per service, plus \`registerOutputs\`). modelship over that bare component: ${pair('modelship', 'component', (c) => c.ms)} the time, ${pair('modelship', 'component', (c) => c.peakRss)} the peak memory (rendering and validation inside the registration loop, outputs, await timeouts and dependencies).`,
+    `- **Time within ${TARGET_RATIO}× the raw-resource baseline: ${met((n) => ratio(n, WALL)) ? 'met' : 'not met'}.** modelship / baseline wall time: ${list((n) => ratio(n, WALL))} (CPU time: ${list((n) => ratio(n, CPU))}).`,
+    `- **Peak memory within ${TARGET_RATIO}×: ${met((n) => ratio(n, PEAK)) ? 'met' : 'not met'}.** modelship / baseline peak RSS: ${list((n) => ratio(n, PEAK))}.`,
+    `- **Peak RSS depends on the heap a run starts from:** every mode starts holding the baselines' pre-rendered objects (modelship leaves them unused). Started without them, modelship's peak RSS is ${pair('modelship-lighter-start', 'raw', PEAK)} the baseline's: V8 triggers each major collection at a multiple of the heap live after the previous one, so a lighter start collects earlier and ends with more uncollected garbage, holding no more at any point.`,
+    `- **Live memory within ${TARGET_RATIO}×: ${met(liveRatio) ? 'met' : 'not met'}.** modelship / baseline heap live once every service is registered: ${list(liveRatio)}. Peak RSS is that plus garbage not yet collected: the process ends before V8's next major collection, so its peak depends on when the last one ran, which is why the two ratios differ.`,
+    `- **Where the difference comes from:** the same resources as children of a bare ComponentResource per service take ${pair('component', 'raw', WALL)} the baseline's time and ${pair('component', 'raw', PEAK)} its peak memory: the cost of being a Pulumi component at all (one more registration per service, plus \`registerOutputs\`). modelship over that bare component: ${pair('modelship', 'component', WALL)} the time, ${pair('modelship', 'component', PEAK)} the peak memory (rendering and validation inside the registration loop, outputs, await timeouts and dependencies).`,
   ];
   const meanLoad = (info.loadBefore[0]! + info.loadAfter[0]!) / 2;
   if (meanLoad > 1 + cpus.length * 0.5) {
@@ -109,7 +122,7 @@ function report(results: Map<number, Record<PulumiMode, Cell>>, info: RunInfo): 
     ...sizes.map((n) => {
       const r = at(n);
       const cell = (c: Cell) => `${fmtMs(c.ms)} (${fmtMs(c.min)} – ${fmtMs(c.max)})`;
-      return `| ${en(n)} | ${en(r.modelship.registrations)} / ${en(r.raw.registrations)} | ${cell(r.modelship)} | ${cell(r.component)} | ${cell(r.raw)} | **${fmtRatio(r.modelship.ms / r.raw.ms)}** | ${fmtRatio(r.component.ms / r.raw.ms)} |`;
+      return `| ${en(n)} | ${en(r.modelship.registrations)} / ${en(r.raw.registrations)} | ${cell(r.modelship)} | ${cell(r.component)} | ${cell(r.raw)} | **${fmtRatio(ratio(n, WALL))}** | ${fmtRatio(ratio(n, WALL, 'component'))} |`;
     }),
     '',
     'CPU time (user + system, all threads, so including parallel GC), medians:',
@@ -118,7 +131,7 @@ function report(results: Map<number, Record<PulumiMode, Cell>>, info: RunInfo): 
     '|--:|--:|--:|--:|--:|--:|',
     ...sizes.map((n) => {
       const r = at(n);
-      return `| ${en(n)} | ${fmtMs(r.modelship.cpuMs)} | ${fmtMs(r.component.cpuMs)} | ${fmtMs(r.raw.cpuMs)} | **${fmtRatio(r.modelship.cpuMs / r.raw.cpuMs)}** | ${fmtMs(r.modelship.cpuMs / n)}, ${fmtMs(r.raw.cpuMs / n)} |`;
+      return `| ${en(n)} | ${fmtMs(r.modelship.cpuMs)} | ${fmtMs(r.component.cpuMs)} | ${fmtMs(r.raw.cpuMs)} | **${fmtRatio(ratio(n, CPU))}** | ${fmtMs(r.modelship.cpuMs / n)}, ${fmtMs(r.raw.cpuMs / n)} |`;
     }),
     '',
     '### Peak memory',
@@ -132,7 +145,7 @@ function report(results: Map<number, Record<PulumiMode, Cell>>, info: RunInfo): 
       const r = at(n);
       const cell = (c: Cell) => `${fmtMiB(c.peakRss)} (+${fmtMiB(c.rssDelta)})`;
       const lighter = r['modelship-lighter-start'];
-      return `| ${en(n)} | ${cell(r.modelship)} | ${cell(r.component)} | ${cell(r.raw)} | **${fmtRatio(r.modelship.peakRss / r.raw.peakRss)}** | ${cell(lighter)} | ${fmtRatio(lighter.peakRss / r.raw.peakRss)} |`;
+      return `| ${en(n)} | ${cell(r.modelship)} | ${cell(r.component)} | ${cell(r.raw)} | **${fmtRatio(ratio(n, PEAK))}** | ${cell(lighter)} | ${fmtRatio(ratio(n, PEAK, 'modelship-lighter-start'))} |`;
     }),
     '',
     '### Live memory',
@@ -145,7 +158,7 @@ function report(results: Map<number, Record<PulumiMode, Cell>>, info: RunInfo): 
     '|--:|--:|--:|--:|--:|',
     ...sizes.map((n) => {
       const r = at(n);
-      return `| ${en(n)} | ${fmtMiB(r.modelship.liveHeap)} | ${fmtMiB(r.component.liveHeap)} | ${fmtMiB(r.raw.liveHeap)} | **${fmtRatio(r.modelship.liveHeap / r.raw.liveHeap)}** |`;
+      return `| ${en(n)} | ${fmtMiB(r.modelship.liveHeap)} | ${fmtMiB(r.component.liveHeap)} | ${fmtMiB(r.raw.liveHeap)} | **${fmtRatio(liveRatio(n))}** |`;
     }),
     '',
     '### Method',
@@ -158,7 +171,7 @@ function report(results: Map<number, Record<PulumiMode, Cell>>, info: RunInfo): 
     `- **Fairness check (the run fails otherwise):** for N=${VERIFY_N}, all three modes register the same Kubernetes resources (type, name) with deep-equal inputs, equal to the core's objects.`,
     `- **Mocks:** every resource is answered with its inputs as state; the mock monitor deserializes each request and serializes its answer, as the engine's gRPC boundary would, so most of the time is the Pulumi SDK's own per-resource work in both modes.`,
     `- **Isolation:** lib/ and bench/ are transpiled once per run (TypeScript \`transpileModule\`, no source maps) into a temporary snapshot; every repetition is a fresh \`child_process.fork\` with \`--expose-gc\`; modules load and a full GC runs before the timed region. The three modes alternate within each repetition. Repetitions: ${info.plan.map(([n, r]) => `${r} at N=${en(n)}`).join(', ')}.`,
-    '- **Ratios** are ratios of medians.',
+    "- **Ratios** (in bold) are paired: modelship over the baseline within each repetition, whose modes run back to back (in reverse order every other repetition), then the median over repetitions. One mode's runs on this shared machine differ by as much as the ranges in brackets; paired, a slow spell enters a ratio only when it hits one mode of a repetition and not the other, where a ratio of per-mode medians pairs runs from different moments. The times in the tables are per-mode medians; live heap, measured once, is a plain ratio.",
     '',
   ];
   return { text: lines.join('\n'), verdict };
@@ -174,7 +187,7 @@ async function main(): Promise<void> {
     await runWorker(dir, ['verify', String(VERIFY_N)]);
     console.log('equal');
 
-    const results = new Map<number, Record<PulumiMode, Cell>>();
+    const results = new Map<number, Measured>();
     for (const [n, reps] of steps) {
       const runs = await interleavedRuns(n, reps, PULUMI_MODES, (mode) => runWorker<PulumiWorkerResult>(dir, [mode, String(n)]));
       const live = new Map<PulumiMode, PulumiLiveResult>();
@@ -185,7 +198,7 @@ async function main(): Promise<void> {
       }
       const byMode = (mode: PulumiMode) => runs.filter((r) => r.mode === mode);
       if (new Set(runs.map((r) => r.kubernetesResources)).size !== 1) throw new Error(`N=${n}: the modes registered different numbers of Kubernetes resources`);
-      results.set(n, Object.fromEntries(PULUMI_MODES.map((m) => [m, summarize(byMode(m), live.get(m))])) as Record<PulumiMode, Cell>);
+      results.set(n, { cells: Object.fromEntries(PULUMI_MODES.map((m) => [m, summarize(byMode(m), live.get(m))])) as Record<PulumiMode, Cell>, runs });
     }
 
     const { text, verdict } = report(results, {

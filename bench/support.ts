@@ -123,12 +123,14 @@ export function runMain(main: () => Promise<void>): void {
 
 /**
  * Every mode `reps` times at `n`, the modes interleaved within each repetition so that drift in
- * the machine's load reaches them alike; each run is logged as it ends.
+ * the machine's load reaches them alike, in reverse order every other repetition so that no mode
+ * always runs first; each run is logged as it ends. The runs come repetition by repetition (see
+ * {@link pairedRatio}).
  */
 export async function interleavedRuns<M extends string, R extends TimedResult<M>>(n: number, reps: number, modes: readonly M[], run: (mode: M) => Promise<R>): Promise<R[]> {
   const runs: R[] = [];
   for (let rep = 0; rep < reps; rep++) {
-    for (const mode of modes) {
+    for (const mode of rep % 2 ? [...modes].reverse() : modes) {
       const r = await run(mode);
       runs.push(r);
       console.log(`N=${String(n).padStart(5)} rep ${rep + 1}/${reps} ${mode.padEnd(9)} ${fmtMs(r.ms).padStart(11)}  cpu ${fmtMs(r.cpuMs).padStart(11)}  peak ${fmtMiB(r.peakRssBytes)}`);
@@ -145,6 +147,24 @@ export const median = (xs: readonly number[]): number => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
+
+/**
+ * The median over repetitions of `f(a) / f(b)`, each ratio taken between the runs of one
+ * repetition of {@link interleavedRuns} (`modes.length` consecutive runs), which ran back to
+ * back: slow spells of a shared machine, which last longer than a repetition's runs apart, cancel
+ * out of each ratio, where a ratio of per-mode medians pairs runs from different moments.
+ */
+export function pairedRatio<M extends string, R extends TimedResult<M>>(runs: readonly R[], modes: readonly M[], a: M, b: M, f: (r: R) => number): number {
+  const ratios: number[] = [];
+  for (let i = 0; i < runs.length; i += modes.length) {
+    const rep = runs.slice(i, i + modes.length);
+    const ra = rep.find((r) => r.mode === a);
+    const rb = rep.find((r) => r.mode === b);
+    if (!ra || !rb) throw new Error(`pairedRatio: repetition ${i / modes.length + 1} lacks a run of ${ra ? b : a}`);
+    ratios.push(f(ra) / f(rb));
+  }
+  return median(ratios);
+}
 
 /** Time and memory of one mode at one N over its repetitions. */
 export interface TimedCell {
