@@ -39,8 +39,8 @@ export function servingCluster(): ServingClusterProps {
     nodePools: [
       NodePool.cpu('general', { count: 8, cpu: '16', memory: '64Gi' }),
       NodePool.gpu('l4', { count: 3, cpu: '32', memory: '128Gi', gpus: 4, gpuProduct: 'NVIDIA-L4' }),
-      // MIG slices are not counted by the planner: the pool holds the vision model's pods by CPU and memory.
-      NodePool.gpu('a100', { count: 1, cpu: '32', memory: '256Gi', gpus: 8, gpuProduct: 'NVIDIA-A100-SXM4-40GB' }),
+      // Eight A100 40GB per node, each cut into two 3g.20gb MIG slices (the device plugin's mixed strategy).
+      NodePool.gpu('a100', { count: 1, cpu: '32', memory: '256Gi', gpus: 0, migSlices: { '3g.20gb': 16 }, gpuProduct: 'NVIDIA-A100-SXM4-40GB' }),
     ],
     // A Gateway named "public" in the "gateway" namespace (Envoy Gateway, Istio, Cilium, …) must exist.
     routing: ClusterRouting.gateway({ gatewayName: 'public', gatewayNamespace: 'gateway', hostnames: ['models.example.com'] }),

@@ -121,7 +121,7 @@ export function packingFromPatterns(instance: PackingInstance, patterns: readonl
   patterns.forEach((q, k) => {
     const z = Math.round(answer.columns[`z${k}`] ?? 0);
     for (let n = 0; n < z; n++) {
-      const node = emptyNode(q.pool);
+      const node = emptyNode(instance, q.pool);
       for (const [i, c] of q.counts) place(node, i, instance.items[i]!, c);
       nodes.push(node);
     }

@@ -1,4 +1,4 @@
-import { Bin, emptyNode, fitEmpty, fitOn, ItemGroup, PackedNode, Packing, PackingInstance, place, unplace } from './instance';
+import { Bin, emptyNode, fitEmpty, fitOn, isAccelerated, ItemGroup, PackedNode, Packing, PackingInstance, place, unplace } from './instance';
 
 /**
  * The fast planner. Several packings, each followed by a pass that empties nodes whose replicas
@@ -45,12 +45,12 @@ const shareSum: Size = (item, reference) => shares(item, reference).reduce((a, b
 function orderItems(instance: PackingInstance, size: Size): number[] {
   const keys = instance.items.map((item) => {
     const reference = item.demand.map((_, r) => Math.max(0, ...item.pools.map((p) => instance.bins[p]!.capacity[r]!)));
-    return { gpu: item.demand[2]! > 0 ? 0 : 1, pools: item.pools.length, size: size(item, reference) };
+    return { gpu: isAccelerated(item.demand) ? 0 : 1, pools: item.pools.length, size: size(item, reference) };
   });
   return instance.items.map((_, i) => i).sort((a, b) => keys[a]!.gpu - keys[b]!.gpu || keys[a]!.pools - keys[b]!.pools || keys[b]!.size - keys[a]!.size || a - b);
 }
 
-/** The pool to open a node of for `item`: CPU pools for CPU models first, then the most replicas per node. */
+/** The pool to open a node of for `item`: CPU pools for CPU models first (GPU or MIG nodes for accelerated ones), then the most replicas per node. */
 function poolToOpen(instance: PackingInstance, item: ItemGroup, opened: readonly number[]): number | undefined {
   let choice: number | undefined;
   let bestKey: [number, number] | undefined;
@@ -58,7 +58,7 @@ function poolToOpen(instance: PackingInstance, item: ItemGroup, opened: readonly
     const bin = instance.bins[p]!;
     const fit = fitEmpty(item, bin);
     if (opened[p]! >= bin.count || fit < 1) continue;
-    const key: [number, number] = [item.demand[2] === 0 && bin.capacity[2]! > 0 ? 1 : 0, -fit];
+    const key: [number, number] = [!isAccelerated(item.demand) && isAccelerated(bin.capacity) ? 1 : 0, -fit];
     if (!bestKey || key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) {
       bestKey = key;
       choice = p;
@@ -85,7 +85,7 @@ function openFor(instance: PackingInstance, state: State, i: number, remaining: 
       return;
     }
     state.opened[p]!++;
-    const node = emptyNode(p);
+    const node = emptyNode(instance, p);
     const k = Math.min(remaining, fitEmpty(item, instance.bins[p]!));
     place(node, i, item, k);
     state.nodes.push(node);
@@ -218,7 +218,7 @@ function nodeByNode(instance: PackingInstance, score: Score, guide?: readonly nu
   const left = instance.items.map((item) => item.replicas);
   const state = start(instance);
   const fillNode = (p: number): PackedNode => {
-    const node = emptyNode(p);
+    const node = emptyNode(instance, p);
     const bin = instance.bins[p]!;
     for (;;) {
       let pick = -1;
@@ -238,12 +238,12 @@ function nodeByNode(instance: PackingInstance, score: Score, guide?: readonly nu
   const totals = () => [0, 1, 2].map((r) => instance.items.reduce((s, item, i) => s + left[i]! * item.demand[r]!, 0));
   while (left.some((l) => l > 0)) {
     const demand = totals();
-    const gpuLeft = instance.items.some((item, i) => left[i]! > 0 && item.demand[2]! > 0);
+    const gpuLeft = instance.items.some((item, i) => left[i]! > 0 && isAccelerated(item.demand));
     let chosen: PackedNode | undefined;
     let chosenKey = Number.NEGATIVE_INFINITY;
     instance.bins.forEach((bin, p) => {
       if (state.opened[p]! >= bin.count) return;
-      if (!gpuLeft && bin.capacity[2]! > 0 && instance.bins.some((b, q) => b.capacity[2] === 0 && state.opened[q]! < b.count)) return;
+      if (!gpuLeft && isAccelerated(bin.capacity) && instance.bins.some((b, q) => !isAccelerated(b.capacity) && state.opened[q]! < b.count)) return;
       const node = fillNode(p);
       if (node.counts.size === 0) return;
       // How full the node is, ties to the pool whose node takes more of what is left.

@@ -1,14 +1,19 @@
+import { MIG_RESOURCE_PREFIX } from '../accelerator';
 import { Toleration } from '../k8s-types';
 import { NodePool, NodeTaint } from './node-pool';
 import { CapacityWorkload } from './workload';
 
 /**
  * The packing problem the planners solve, in plain numbers: pools of identical bins and groups
- * of identical items. Resources are indexed `[cpu millicores, memory bytes, GPUs, pods]`; an
- * item needs one pod slot.
+ * of identical items. Resources are indexed `[cpu millicores, memory bytes, GPUs, pods]`, then
+ * one index per MIG slice resource any pool or workload of the instance names
+ * ({@link PackingInstance.resources}); an item needs one pod slot.
  */
 export const RESOURCES = ['cpu', 'memory', 'gpu', 'pods'] as const;
-export type Resource = (typeof RESOURCES)[number];
+/** A MIG slice resource, `nvidia.com/mig-<profile>`. */
+export type MigResource = `${typeof MIG_RESOURCE_PREFIX}${string}`;
+/** A resource the plan counts. */
+export type Resource = (typeof RESOURCES)[number] | MigResource;
 
 export interface Bin {
   readonly pool: number;
@@ -27,6 +32,8 @@ export interface ItemGroup {
 }
 
 export interface PackingInstance {
+  /** What each index of a capacity or demand counts: {@link RESOURCES}, then MIG slice resources. */
+  readonly resources: readonly Resource[];
   readonly bins: readonly Bin[];
   readonly items: readonly ItemGroup[];
 }
@@ -69,22 +76,38 @@ export function admits(pool: NodePool, w: CapacityWorkload): boolean {
   return selects(w, pool) && untoleratedTaints(w, pool).length === 0;
 }
 
-export function capacityOf(pool: NodePool): number[] {
-  return [pool.cpuMillis, pool.memoryBytes, pool.gpus, pool.maxPods];
+/** The MIG profiles any of the pools or workloads names, sorted: the instance's resources after {@link RESOURCES}. */
+export function migProfilesOf(pools: readonly NodePool[], workloads: readonly CapacityWorkload[]): string[] {
+  const profiles = new Set([...pools.flatMap((p) => Object.keys(p.migSlices)), ...workloads.flatMap((w) => Object.keys(w.migSlices ?? {}))]);
+  return [...profiles].sort();
 }
 
-export function demandOf(w: CapacityWorkload): number[] {
-  return [w.cpuMillis, w.memoryBytes, w.gpus, 1];
+export function capacityOf(pool: NodePool, migProfiles: readonly string[] = []): number[] {
+  return [pool.cpuMillis, pool.memoryBytes, pool.gpus, pool.maxPods, ...migProfiles.map((m) => pool.migSlices[m] ?? 0)];
+}
+
+export function demandOf(w: CapacityWorkload, migProfiles: readonly string[] = []): number[] {
+  return [w.cpuMillis, w.memoryBytes, w.gpus, 1, ...migProfiles.map((m) => w.migSlices?.[m] ?? 0)];
+}
+
+/** Whether an item needs an accelerator: whole GPUs or MIG slices (what keeps other items off accelerator nodes in the heuristics). */
+export function isAccelerated(demand: readonly number[]): boolean {
+  if (demand[2]! > 0) return true;
+  // A loop, not slice(): the heuristics ask this for every candidate node.
+  for (let r = RESOURCES.length; r < demand.length; r++) if (demand[r]! > 0) return true;
+  return false;
 }
 
 /** The packing instance of `workloads` at the replica counts `replicas` (one per workload). */
 export function packingInstance(pools: readonly NodePool[], workloads: readonly CapacityWorkload[], replicas: readonly number[]): PackingInstance {
+  const migProfiles = migProfilesOf(pools, workloads);
   return {
-    bins: pools.map((pool, i) => ({ pool: i, count: pool.count, capacity: capacityOf(pool) })),
+    resources: [...RESOURCES, ...migProfiles.map((m): MigResource => `${MIG_RESOURCE_PREFIX}${m}`)],
+    bins: pools.map((pool, i) => ({ pool: i, count: pool.count, capacity: capacityOf(pool, migProfiles) })),
     items: workloads.map((w, i) => ({
       workload: i,
       replicas: replicas[i]!,
-      demand: demandOf(w),
+      demand: demandOf(w, migProfiles),
       pools: pools.flatMap((pool, p) => (admits(pool, w) ? [p] : [])),
       maxPerNode: w.maxPerNode ?? Number.POSITIVE_INFINITY,
     })),
@@ -125,6 +148,7 @@ export function unplace(node: PackedNode, itemIndex: number, item: ItemGroup, k:
   for (let r = 0; r < node.used.length; r++) node.used[r]! -= item.demand[r]! * k;
 }
 
-export function emptyNode(pool: number): PackedNode {
-  return { pool, counts: new Map(), used: RESOURCES.map(() => 0) };
+/** A node of pool `pool` with nothing on it. */
+export function emptyNode(instance: PackingInstance, pool: number): PackedNode {
+  return { pool, counts: new Map(), used: instance.resources.map(() => 0) };
 }

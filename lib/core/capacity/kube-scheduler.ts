@@ -10,7 +10,7 @@ import { emptyNode, fitOn, PackedNode, Packing, PackingInstance, place } from '.
  * locality) are left out; least-allocated is the one that spreads pods over nodes.
  */
 export function scheduleLikeKube(instance: PackingInstance): Packing {
-  const nodes: PackedNode[] = instance.bins.flatMap((bin) => Array.from({ length: bin.count }, () => emptyNode(bin.pool)));
+  const nodes: PackedNode[] = instance.bins.flatMap((bin) => Array.from({ length: bin.count }, () => emptyNode(instance, bin.pool)));
   const unplaced = instance.items.map(() => 0);
   instance.items.forEach((item, i) => {
     const eligible = nodes.filter((n) => item.pools.includes(n.pool));

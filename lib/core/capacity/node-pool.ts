@@ -1,4 +1,4 @@
-import { GPU_PRODUCT_LABEL, GPU_RESOURCE } from '../accelerator';
+import { GPU_PRODUCT_LABEL, GPU_RESOURCE, MIG_PROFILES } from '../accelerator';
 import { checkInteger, checkLabels, isPlainObject, listItems } from '../checks';
 import { Problems } from '../errors';
 import { isDnsLabel, isLabelKey, isLabelValue, NAME_RULES } from '../names';
@@ -39,8 +39,16 @@ export interface NodePoolProps {
 
 /** A pool of identical GPU nodes. */
 export interface GpuNodePoolProps extends NodePoolProps {
-  /** NVIDIA GPUs per node (`nvidia.com/gpu` allocatable). */
+  /** Whole NVIDIA GPUs per node (`nvidia.com/gpu` allocatable); 0 when every GPU is partitioned into `migSlices`. */
   readonly gpus: number;
+  /**
+   * MIG slices per node, by profile: the `nvidia.com/mig-<profile>` allocatable of nodes whose
+   * GPUs are partitioned with the device plugin's `mixed` strategy, e.g. `{ "1g.10gb": 7 }` for
+   * one A100 40GB cut into seven slices. A model with `Accelerator.nvidiaGpu({ migProfile })`
+   * only fits where its profile is.
+   * @default - none
+   */
+  readonly migSlices?: Record<string, number>;
   /**
    * GPU product, set as the `nvidia.com/gpu.product` node label, the label
    * `Accelerator.nvidiaGpu({ product })` selects (e.g. `NVIDIA-A10G`).
@@ -85,6 +93,8 @@ export class NodePool {
   public readonly memoryBytes: number;
   /** GPUs per node (0 for a CPU pool). */
   public readonly gpus: number;
+  /** MIG slices per node, by profile (empty for a CPU pool). */
+  public readonly migSlices: Readonly<Record<string, number>>;
   /** Nodes in the pool. */
   public readonly count: number;
   /** Node labels, with `nvidia.com/gpu.product` for a GPU pool with a product. */
@@ -106,15 +116,17 @@ export class NodePool {
     this.cpuMillis = Math.round((parseQuantity(props.cpu) ?? Number.NaN) * 1000);
     this.memoryBytes = parseQuantity(props.memory) ?? Number.NaN;
     this.gpus = gpus;
+    const slices = (props as GpuNodePoolProps).migSlices;
+    this.migSlices = kind === 'gpu' && isPlainObject(slices) ? { ...slices } : {};
     const labels = isPlainObject(props.labels) ? (props.labels as Record<string, string>) : {};
     this.labels = { ...labels, ...(typeof gpuProduct === 'string' ? { [GPU_PRODUCT_LABEL]: gpuProduct } : {}) };
     this.taints = Array.isArray(props.taints) ? props.taints : defaultTaints;
     this.maxPods = props.maxPods ?? DEFAULT_MAX_PODS;
   }
 
-  /** Whether this is a GPU pool. */
+  /** Whether this is a GPU pool: whole GPUs or MIG slices. */
   public get isGpu(): boolean {
-    return this.gpus > 0;
+    return this.gpus > 0 || Object.values(this.migSlices).some((n) => n > 0);
   }
 
   /** Records the problems of this pool's props under `problems` (e.g. `problems.at('nodePools[0]')`). */
@@ -127,8 +139,17 @@ export class NodePool {
     if (!(this.cpuMillis > 0)) problems.add('cpu', props.cpu, 'expected a positive CPU quantity such as "4" or "3920m"');
     if (!(this.memoryBytes > 0)) problems.add('memory', props.memory, 'expected a positive memory quantity such as "8Gi"');
     checkInteger(problems, 'maxPods', props.maxPods, 1);
-    if (this.kind === 'gpu' && !(Number.isInteger(this.gpus) && this.gpus >= 1)) {
-      problems.add('gpus', (props as GpuNodePoolProps).gpus, 'expected a whole number of GPUs per node, 1 or more');
+    const slices = (props as GpuNodePoolProps).migSlices;
+    const hasSlices = isPlainObject(slices) && Object.keys(slices).length > 0;
+    if (this.kind === 'gpu' && !(Number.isInteger(this.gpus) && (this.gpus >= 1 || (this.gpus === 0 && hasSlices)))) {
+      problems.add('gpus', (props as GpuNodePoolProps).gpus, 'expected a whole number of GPUs per node, 1 or more (0 when migSlices partition every GPU)');
+    }
+    if (slices !== undefined && !isPlainObject(slices)) problems.add('migSlices', slices, 'expected slices per node by MIG profile, e.g. { "1g.10gb": 7 }');
+    else if (slices !== undefined) {
+      for (const [profile, n] of Object.entries(slices)) {
+        if (!MIG_PROFILES.includes(profile)) problems.add(`migSlices.${profile}`, profile, `expected one of NVIDIA's MIG profiles: ${MIG_PROFILES.join(', ')}`);
+        checkInteger(problems, `migSlices.${profile}`, (n as number | undefined) ?? Number.NaN, 1);
+      }
     }
     if (this.gpuProduct !== undefined && !(typeof this.gpuProduct === 'string' && this.gpuProduct !== '' && isLabelValue(this.gpuProduct))) {
       problems.add('gpuProduct', this.gpuProduct, `expected a GPU product name such as "NVIDIA-A10G" (${NAME_RULES.labelValue})`);

@@ -3,7 +3,7 @@ import { Problems } from '../errors';
 import { enumeratePatterns, packingFromPatterns, Pattern, patternModel, patternsFromPackings, relaxationModel } from './exact';
 import { consolidate, packHeuristic } from './heuristic';
 import { type HighsAnswer, solveLpSync } from './highs-sync';
-import { admits, Packing, packingInstance, PackingInstance, Resource, RESOURCES, selects, untoleratedTaints } from './instance';
+import { admits, Packing, packingInstance, PackingInstance, Resource, selects, untoleratedTaints } from './instance';
 import { scheduleLikeKube } from './kube-scheduler';
 import { NodePool } from './node-pool';
 import { CapacityShortfall, shortfallsOf } from './shortfall';
@@ -89,7 +89,7 @@ export interface PlacedNode {
 /** Requested against allocatable, for one resource of one pool (or of all pools). */
 export interface ResourceUtilization {
   readonly resource: Resource;
-  /** What the placed replicas request, in base units (millicores, bytes, GPUs, pods). */
+  /** What the placed replicas request, in base units (millicores, bytes, GPUs, pods, MIG slices). */
   readonly requested: number;
   /** Allocatable on the nodes used. */
   readonly allocatableUsed: number;
@@ -141,8 +141,8 @@ export interface CapacityScenario {
 /** A model that no pool admits, whatever the replicas. */
 export interface CapacityConflict {
   readonly workload: string;
-  /** The workload field at fault (`nodeSelector`, `gpus` or `tolerations`). */
-  readonly prop: 'nodeSelector' | 'gpus' | 'tolerations';
+  /** The workload field at fault (`nodeSelector`, `gpus`, `migSlices` or `tolerations`). */
+  readonly prop: 'nodeSelector' | 'gpus' | 'migSlices' | 'tolerations';
   readonly given: unknown;
   readonly message: string;
 }
@@ -246,8 +246,14 @@ function conflictsOf(pools: readonly NodePool[], workloads: readonly CapacityWor
       out.push({ workload: w.name, prop: 'nodeSelector', given: w.nodeSelector, message: `expected a node selector that a declared node pool matches; none does: ${have}` });
       continue;
     }
-    if (w.gpus > 0 && !pools.some((p) => p.isGpu)) {
+    if (w.gpus > 0 && !pools.some((p) => p.gpus > 0)) {
       out.push({ workload: w.name, prop: 'gpus', given: w.gpus, message: `expected a GPU node pool for a model that requests GPUs; the pools (${pools.map((p) => p.name).join(', ')}) have none` });
+      continue;
+    }
+    const missing = Object.entries(w.migSlices ?? {}).filter(([m, n]) => n > 0 && !pools.some((p) => (p.migSlices[m] ?? 0) > 0));
+    if (missing.length > 0) {
+      const have = pools.filter((p) => Object.keys(p.migSlices).length > 0).map((p) => `${p.name} has ${Object.keys(p.migSlices).join(', ')}`).join('; ') || 'no pool declares migSlices';
+      out.push({ workload: w.name, prop: 'migSlices', given: w.migSlices, message: `expected a node pool with MIG slices of profile ${missing.map(([m]) => m).join(', ')}: ${have}` });
       continue;
     }
     if (!selected.some((p) => admits(p, w))) {
@@ -371,7 +377,7 @@ export function planCapacityScenario(
 }
 
 function utilizationOf(instance: PackingInstance, packing: Packing, poolIndexes: readonly number[]): ResourceUtilization[] {
-  return RESOURCES.map((resource, r) => {
+  return instance.resources.map((resource, r) => {
     const nodes = packing.nodes.filter((n) => poolIndexes.includes(n.pool));
     const requested = nodes.reduce((s, n) => s + n.used[r]!, 0);
     const allocatableUsed = nodes.reduce((s, n) => s + instance.bins[n.pool]!.capacity[r]!, 0);

@@ -1,4 +1,5 @@
 import { CapacityPlan, CapacityScenario, PlanMethod, ResourceUtilization } from './plan';
+import { MIG_RESOURCE_PREFIX } from '../accelerator';
 import { formatAmount, formatCpu, formatMemory, formatPercent } from './units';
 
 /** Options for {@link formatCapacityReport}. */
@@ -21,6 +22,8 @@ export interface CapacityReportOptions {
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
+/** Whole GPUs, then MIG slices by profile: `1`, `0 + 7 × 1g.10gb`. */
+const accelerators = (gpus: number, slices: Readonly<Record<string, number>> = {}) => [String(gpus), ...Object.entries(slices).map(([m, n]) => `${n} × ${m}`)].join(' + ');
 const labels = (m: Readonly<Record<string, string>>) => Object.entries(m).map(([k, v]) => `${k}=${v}`).join(', ') || '—';
 
 function verdict(s: CapacityScenario): string {
@@ -46,7 +49,8 @@ function scenarioSection(s: CapacityScenario, maxRows: number): string[] {
   if (!s.feasible) for (const f of s.shortfalls) lines.push(`- **Short:** ${f.message}.`);
   for (const note of s.notes) lines.push(`- **Note:** ${note}.`);
   lines.push('', 'Requested / allocatable of the nodes used (share), and share of the whole pool:', '');
-  lines.push('| Pool | CPU | Memory | GPUs | Pods |', '|---|---|---|---|---|');
+  const columns = ['CPU', 'Memory', 'GPUs', 'Pods', ...s.utilization.slice(4).map((u) => `MIG ${u.resource.slice(MIG_RESOURCE_PREFIX.length)}`)];
+  lines.push(`| Pool | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---').join('|')}|`);
   for (const p of s.pools) lines.push(utilizationRow(`${p.pool} (${p.nodesUsed} of ${p.nodes} nodes)`, p.utilization));
   if (s.pools.length > 1) lines.push(utilizationRow('all pools', s.utilization));
   lines.push('', '| Node | Replicas |', '|---|---|');
@@ -76,11 +80,11 @@ export function formatCapacityReport(plan: CapacityPlan, options: CapacityReport
   lines.push('## Node pools', '', '| Pool | Nodes | CPU | Memory | GPUs | Max pods | Labels | Taints |', '|---|--:|--:|--:|--:|--:|---|---|');
   for (const p of plan.pools) {
     const taints = p.taints.map((t) => `${t.key}${t.value !== undefined ? `=${t.value}` : ''}:${t.effect}`).join(', ') || '—';
-    lines.push(`| ${p.name} | ${p.count} | ${formatCpu(p.cpuMillis)} | ${formatMemory(p.memoryBytes)} | ${p.gpus} | ${p.maxPods} | ${cell(labels(p.labels))} | ${cell(taints)} |`);
+    lines.push(`| ${p.name} | ${p.count} | ${formatCpu(p.cpuMillis)} | ${formatMemory(p.memoryBytes)} | ${accelerators(p.gpus, p.migSlices)} | ${p.maxPods} | ${cell(labels(p.labels))} | ${cell(taints)} |`);
   }
   lines.push('', '## Models', '', '| Model | CPU | Memory | GPUs | Min | Max | Rollout extra | Node selector | Per node |', '|---|--:|--:|--:|--:|--:|--:|---|--:|');
   for (const w of plan.workloads) {
-    lines.push(`| ${cell(w.name)} | ${formatCpu(w.cpuMillis)} | ${formatMemory(w.memoryBytes)} | ${w.gpus} | ${w.minReplicas} | ${w.maxReplicas} | ${w.surge} | ${cell(labels(w.nodeSelector ?? {}))} | ${w.maxPerNode ?? 'any'} |`);
+    lines.push(`| ${cell(w.name)} | ${formatCpu(w.cpuMillis)} | ${formatMemory(w.memoryBytes)} | ${accelerators(w.gpus, w.migSlices)} | ${w.minReplicas} | ${w.maxReplicas} | ${w.surge} | ${cell(labels(w.nodeSelector ?? {}))} | ${w.maxPerNode ?? 'any'} |`);
   }
   lines.push('');
   const maxRows = options.maxPlacementRows ?? 50;

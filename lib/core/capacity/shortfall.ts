@@ -1,4 +1,4 @@
-import { emptyNode, Packing, PackingInstance, Resource, RESOURCES } from './instance';
+import { emptyNode, Packing, PackingInstance, Resource } from './instance';
 import { formatAmount, formatCpu, formatMemory } from './units';
 
 /** Why some replicas of a model found no node. */
@@ -12,7 +12,7 @@ export interface CapacityShortfall {
    * hard topology spread) needs more nodes than the pools it may use have.
    */
   readonly resource: Resource | 'nodes';
-  /** How much more of `resource` the replicas need, in base units (millicores, bytes, GPUs, pods, nodes). */
+  /** How much more of `resource` the replicas need, in base units (millicores, bytes, GPUs, pods, MIG slices, nodes). */
   readonly short: number;
   /** The same in words, with human units. */
   readonly message: string;
@@ -36,11 +36,11 @@ export function shortfallsOf(instance: PackingInstance, packing: Packing, names:
       return;
     }
     // A replica larger than every node it may use.
-    for (let r = 0; r < 3; r++) {
+    for (let r = 0; r < instance.resources.length; r++) {
       const largest = Math.max(...pools.map((p) => instance.bins[p]!.capacity[r]!));
       const demand = item.demand[r]!;
       if (demand > largest) {
-        const resource = RESOURCES[r]!;
+        const resource = instance.resources[r]!;
         out.push({
           workload: name,
           replicas: u,
@@ -55,10 +55,10 @@ export function shortfallsOf(instance: PackingInstance, packing: Packing, names:
     const nodes = [...packing.nodes.filter((n) => pools.includes(n.pool))];
     for (const p of pools) {
       const opened = packing.nodes.filter((n) => n.pool === p).length;
-      for (let k = opened; k < instance.bins[p]!.count; k++) nodes.push(emptyNode(p));
+      for (let k = opened; k < instance.bins[p]!.count; k++) nodes.push(emptyNode(instance, p));
     }
     let worst: { resource: Resource | 'nodes'; short: number; need: number; free: number } | undefined;
-    RESOURCES.forEach((resource, r) => {
+    instance.resources.forEach((resource, r) => {
       const need = u * item.demand[r]!;
       if (need === 0) return;
       const free = nodes.reduce((s, n) => s + instance.bins[n.pool]!.capacity[r]! - n.used[r]!, 0);
@@ -81,7 +81,7 @@ export function shortfallsOf(instance: PackingInstance, packing: Packing, names:
     // Enough in total, but no single node has room: name the resource the roomiest node lacks most.
     let pick = 0;
     let pickShort = 0;
-    for (let r = 0; r < 3; r++) {
+    for (let r = 0; r < instance.resources.length; r++) {
       if (item.demand[r]! === 0) continue;
       const roomiest = Math.max(...nodes.map((n) => instance.bins[n.pool]!.capacity[r]! - n.used[r]!));
       const lack = (item.demand[r]! - roomiest) / item.demand[r]!;
@@ -90,7 +90,7 @@ export function shortfallsOf(instance: PackingInstance, packing: Packing, names:
         pickShort = lack;
       }
     }
-    const resource = RESOURCES[pick]!;
+    const resource = instance.resources[pick]!;
     out.push({
       workload: name,
       replicas: u,

@@ -26,6 +26,9 @@ export function formatAmount(resource: Resource | 'nodes', amount: number): stri
       return plural(amount, 'pod', 'pods');
     case 'nodes':
       return plural(amount, 'node', 'nodes');
+    default:
+      // A MIG slice resource: `3 × nvidia.com/mig-1g.10gb`.
+      return `${trim(amount, 2)} × ${resource}`;
   }
 }
 

@@ -1,4 +1,4 @@
-import { GPU_RESOURCE } from '../accelerator';
+import { GPU_RESOURCE, MIG_PROFILES, MIG_RESOURCE_PREFIX } from '../accelerator';
 import { checkInteger, isPlainObject, listItems } from '../checks';
 import { Problems } from '../errors';
 import { Container, PodSpec, Toleration } from '../k8s-types';
@@ -18,6 +18,12 @@ export interface CapacityWorkload {
   readonly memoryBytes: number;
   /** Whole GPUs (`nvidia.com/gpu`) a replica requests. */
   readonly gpus: number;
+  /**
+   * MIG slices a replica requests, by profile (`{ "1g.10gb": 1 }` for `nvidia.com/mig-1g.10gb`):
+   * it fits only on pools with those `migSlices`.
+   * @default - none
+   */
+  readonly migSlices?: Record<string, number>;
   /** Replicas at the least (without an autoscaler, the Deployment's replicas). */
   readonly minReplicas: number;
   /** Replicas at the most. */
@@ -57,6 +63,11 @@ export interface PodRequests {
   readonly memory: number;
   /** Whole GPUs (`nvidia.com/gpu`). */
   readonly gpus: number;
+  /**
+   * MIG slices, by profile.
+   * @default - none
+   */
+  readonly migSlices?: Readonly<Record<string, number>>;
 }
 type Amounts = PodRequests;
 const NONE: Amounts = { cpu: 0, memory: 0, gpus: 0 };
@@ -66,11 +77,21 @@ function amountsOf(container: Container): Amounts {
   const limits = container.resources?.limits ?? {};
   // Kubernetes defaults a missing request to the limit; extended resources are set equal.
   const read = (key: string) => parseQuantity(requests[key] ?? limits[key] ?? '0') ?? 0;
-  return { cpu: Math.round(read('cpu') * 1000), memory: read('memory'), gpus: read(GPU_RESOURCE) };
+  const migSlices: Record<string, number> = {};
+  for (const key of new Set([...Object.keys(requests), ...Object.keys(limits)])) {
+    if (key.startsWith(MIG_RESOURCE_PREFIX) && read(key) > 0) migSlices[key.slice(MIG_RESOURCE_PREFIX.length)] = read(key);
+  }
+  return { cpu: Math.round(read('cpu') * 1000), memory: read('memory'), gpus: read(GPU_RESOURCE), ...(Object.keys(migSlices).length ? { migSlices } : {}) };
 }
 
-const plus = (a: Amounts, b: Amounts): Amounts => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory, gpus: a.gpus + b.gpus });
-const max = (a: Amounts, b: Amounts): Amounts => ({ cpu: Math.max(a.cpu, b.cpu), memory: Math.max(a.memory, b.memory), gpus: Math.max(a.gpus, b.gpus) });
+/** Two MIG slice maps combined per profile; undefined when both are. */
+function combineSlices(a: Amounts, b: Amounts, f: (x: number, y: number) => number): Pick<Amounts, 'migSlices'> {
+  if (!a.migSlices && !b.migSlices) return {};
+  const profiles = new Set([...Object.keys(a.migSlices ?? {}), ...Object.keys(b.migSlices ?? {})]);
+  return { migSlices: Object.fromEntries([...profiles].sort().map((m) => [m, f(a.migSlices?.[m] ?? 0, b.migSlices?.[m] ?? 0)])) };
+}
+const plus = (a: Amounts, b: Amounts): Amounts => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory, gpus: a.gpus + b.gpus, ...combineSlices(a, b, (x, y) => x + y) });
+const max = (a: Amounts, b: Amounts): Amounts => ({ cpu: Math.max(a.cpu, b.cpu), memory: Math.max(a.memory, b.memory), gpus: Math.max(a.gpus, b.gpus), ...combineSlices(a, b, Math.max) });
 
 /**
  * A pod's effective request, per resource: the larger of what the app containers (and sidecars)
@@ -156,6 +177,7 @@ export function capacityWorkloadOf(rendered: RenderedModelService, replicas?: { 
     cpuMillis: requests.cpu,
     memoryBytes: requests.memory,
     gpus: requests.gpus,
+    ...(requests.migSlices ? { migSlices: { ...requests.migSlices } } : {}),
     minReplicas: min,
     maxReplicas,
     surge: rolloutExtraPods(spec.strategy, maxReplicas, pod.terminationGracePeriodSeconds, rendered.budget.modelLoadSeconds),
@@ -171,6 +193,13 @@ export function validateWorkload(problems: Problems, w: CapacityWorkload): void 
   if (!(Number.isInteger(w.cpuMillis) && w.cpuMillis >= 0)) problems.add('cpuMillis', w.cpuMillis, 'expected a whole number of millicores, 0 or more');
   if (!(Number.isFinite(w.memoryBytes) && w.memoryBytes >= 0)) problems.add('memoryBytes', w.memoryBytes, 'expected a number of bytes, 0 or more');
   checkInteger(problems, 'gpus', w.gpus ?? Number.NaN, 0);
+  if (w.migSlices !== undefined && !isPlainObject(w.migSlices)) problems.add('migSlices', w.migSlices, 'expected slices per replica by MIG profile, e.g. { "1g.10gb": 1 }');
+  else {
+    for (const [profile, n] of Object.entries(w.migSlices ?? {})) {
+      if (!MIG_PROFILES.includes(profile)) problems.add(`migSlices.${profile}`, profile, `expected one of NVIDIA's MIG profiles: ${MIG_PROFILES.join(', ')}`);
+      checkInteger(problems, `migSlices.${profile}`, (n as number | undefined) ?? Number.NaN, 0);
+    }
+  }
   checkInteger(problems, 'minReplicas', w.minReplicas ?? Number.NaN, 0);
   checkInteger(problems, 'maxReplicas', w.maxReplicas ?? Number.NaN, 0);
   if (Number.isInteger(w.maxReplicas) && Number.isInteger(w.minReplicas) && w.maxReplicas < w.minReplicas) {

@@ -1,3 +1,4 @@
+import { MIG_RESOURCE_PREFIX } from '../accelerator';
 import type { CapacityWorkload } from '../capacity/workload';
 import { Problems } from '../errors';
 import { KubeObject, Labels } from '../k8s-types';
@@ -37,8 +38,9 @@ export function resourceQuotaIdentity(namespace: string, labels: Labels): KubeOb
  * counts against the quota until it exits, so a quota without them would refuse the next batch
  * of a rollout until the last one has drained), or the given limits, each
  * checked against that need; `undefined` with `ClusterQuota.none()`. A limit below the need is a
- * problem naming the resource and every model's share of it. GPU slices (MIG) and
- * ephemeral storage are not part of the quota.
+ * problem naming the resource and every model's share of it. A quota from the models also
+ * limits each MIG slice profile they request (`requests.nvidia.com/mig-1g.10gb`); declared
+ * limits have no MIG field. Ephemeral storage is not part of the quota.
  */
 export function renderResourceQuota(quota: ClusterQuota, namespace: string, labels: Labels, workloads: readonly CapacityWorkload[], problems: Problems): KubeObject | undefined {
   if (quota.kind === 'none') return undefined;
@@ -57,6 +59,14 @@ export function renderResourceQuota(quota: ClusterQuota, namespace: string, labe
     if (amount !== undefined && amount < total - 1e-9) {
       const shares = parts.map((p) => `${p.name} ${p.pods} × ${formatAmount(resource, p.each)}`).join(', ');
       problems.at('quota').add(prop, value, `expected at least ${formatAmount(resource, total)}: the ${unit} the models request at maxReplicas plus a rollout's extra pods, new ones starting and old ones terminating (${shares})`);
+    }
+  }
+  if (quota.kind === 'models') {
+    // MIG slices are extended resources too: a quota from the models limits each profile they request.
+    const profiles = [...new Set(workloads.flatMap((w) => Object.keys(w.migSlices ?? {})))].sort();
+    for (const profile of profiles) {
+      const total = workloads.reduce((sum, w) => sum + (w.maxReplicas + w.surge) * (w.migSlices?.[profile] ?? 0), 0);
+      if (total > 0) hard[`requests.${MIG_RESOURCE_PREFIX}${profile}`] = String(total);
     }
   }
   return { ...resourceQuotaIdentity(namespace, labels), spec: { hard } };

@@ -93,7 +93,7 @@ test('bad pools, workloads and method: every problem at once, with the prop, the
     ['test/cluster', 'nodePools[0].maxPods', '0', 'expected an integer at least 1'],
     ['test/cluster', 'nodePools[0].labels.bad key!', '"bad key!"', 'expected a label key: an optional DNS subdomain prefix and "/", then at most 63 letters, digits, "-", "_" or "." starting and ending alphanumeric'],
     ['test/cluster', 'nodePools[1].count', '1.5', 'expected a whole number of nodes, 0 or more'],
-    ['test/cluster', 'nodePools[1].gpus', '0', 'expected a whole number of GPUs per node, 1 or more'],
+    ['test/cluster', 'nodePools[1].gpus', '0', 'expected a whole number of GPUs per node, 1 or more (0 when migSlices partition every GPU)'],
     ['test/cluster', 'nodePools[1].gpuProduct', '"bad product"', 'expected a GPU product name such as "NVIDIA-A10G" (expected a label value: empty, or at most 63 letters, digits, "-", "_" or "." starting and ending alphanumeric)'],
     ['test/cluster', 'nodePools[1].taints[0].effect', '"Sometimes"', 'expected one of NoSchedule, PreferNoSchedule, NoExecute'],
     ['test/cluster', 'nodePools[2].name', '"g"', 'expected a name no other pool has'],

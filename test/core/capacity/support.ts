@@ -25,7 +25,7 @@ function tolerated(w: CapacityWorkload, taint: { key: string; value?: string; ef
 
 /**
  * The constraints a placement breaks (empty when it is valid): nodes that exist, resources,
- * pods, selectors, taints, replicas per node, and, for a feasible scenario, every replica placed.
+ * MIG slices, pods, selectors, taints, replicas per node, and, for a feasible scenario, every replica placed.
  */
 export function violations(pools: readonly NodePool[], workloads: readonly CapacityWorkload[], s: CapacityScenario): string[] {
   const out: string[] = [];
@@ -44,12 +44,14 @@ export function violations(pools: readonly NodePool[], workloads: readonly Capac
     let memory = 0;
     let gpus = 0;
     let pods = 0;
+    const slices = new Map<string, number>();
     for (const [name, count] of Object.entries(node.replicas)) {
       const w = workloads.find((x) => x.name === name)!;
       cpu += w.cpuMillis * count;
       memory += w.memoryBytes * count;
       gpus += w.gpus * count;
       pods += count;
+      for (const [profile, n] of Object.entries(w.migSlices ?? {})) slices.set(profile, (slices.get(profile) ?? 0) + n * count);
       placed.set(name, (placed.get(name) ?? 0) + count);
       for (const [k, v] of Object.entries(w.nodeSelector ?? {})) if (pool.labels[k] !== v) out.push(`${id}: ${name} needs ${k}=${v}`);
       for (const taint of pool.taints) if (!tolerated(w, taint)) out.push(`${id}: ${name} does not tolerate ${taint.key}`);
@@ -59,6 +61,7 @@ export function violations(pools: readonly NodePool[], workloads: readonly Capac
     if (memory > pool.memoryBytes) out.push(`${id}: memory ${memory} > ${pool.memoryBytes}`);
     if (gpus > pool.gpus) out.push(`${id}: GPUs ${gpus} > ${pool.gpus}`);
     if (pods > pool.maxPods) out.push(`${id}: pods ${pods} > ${pool.maxPods}`);
+    for (const [profile, n] of slices) if (n > (pool.migSlices[profile] ?? 0)) out.push(`${id}: MIG ${profile} ${n} > ${pool.migSlices[profile] ?? 0}`);
   }
   for (const w of workloads) {
     const want = s.replicas[w.name] ?? 0;

@@ -1,5 +1,5 @@
 /** The documented defaults of the capacity planner (capacity/). */
-import { formatCapacityReport, NodePool, planCapacity, planCapacityScenario, PlanMethod, renderCapacitySvg, ValidationError, type CapacityWorkload } from '../../../lib/core';
+import { effectiveRequests, formatCapacityReport, NodePool, planCapacity, planCapacityScenario, PlanMethod, renderCapacitySvg, ValidationError, type CapacityWorkload, type PodSpec } from '../../../lib/core';
 import * as highs from '../../../lib/core/capacity/highs-sync';
 import { documented, type DefaultCases } from './cases';
 
@@ -42,6 +42,23 @@ export const CAPACITY_DEFAULTS: DefaultCases = {
     expect(planCapacity([gpu], [workload('web', 1, 1, 1)]).conflicts.map((c) => c.prop)).toEqual(['tolerations']);
     expect(poolsOfMin([gpu], [workload('llm', 1, 1, 1, { gpus: 1, tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] })])).toEqual(['a10']);
     expect(NodePool.gpu('a10', { count: 2, cpu: '8', memory: '32Gi', gpus: 1, taints: [] }).taints).toEqual([]);
+  }),
+  'capacity/node-pool.ts:GpuNodePoolProps.migSlices': documented('- none', () => {
+    const gpu = NodePool.gpu('a100', { count: 1, cpu: '32', memory: '128Gi', gpus: 4 });
+    expect(gpu.migSlices).toEqual({});
+    // A model that asks for a MIG slice finds no pool with it.
+    const embed = workload('embed', 1, 1, 1, { migSlices: { '1g.10gb': 1 }, tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] });
+    expect(planCapacity([gpu], [embed]).conflicts.map((c) => c.prop)).toEqual(['migSlices']);
+  }),
+  'capacity/workload.ts:CapacityWorkload.migSlices': documented('- none', () => {
+    // Without slices a model never needs a MIG pool: it fits on a CPU pool beside one.
+    const mig = NodePool.gpu('a100', { count: 1, cpu: '32', memory: '128Gi', gpus: 0, migSlices: { '1g.10gb': 7 } });
+    expect(poolsOfMin([general(), mig], [workload('web', 1, 1, 1)])).toEqual(['general']);
+  }),
+  'capacity/workload.ts:PodRequests.migSlices': documented('- none', () => {
+    const c = (extra: Record<string, string>) => ({ name: 'c', image: 'i', resources: { requests: { cpu: '1', memory: '1Gi', ...extra } } });
+    expect(effectiveRequests({ containers: [c({})] } as unknown as PodSpec)).not.toHaveProperty('migSlices');
+    expect(effectiveRequests({ containers: [c({ 'nvidia.com/mig-1g.10gb': '2' })] } as unknown as PodSpec).migSlices).toEqual({ '1g.10gb': 2 });
   }),
   'capacity/workload.ts:CapacityWorkload.nodeSelector': documented('- none', () => {
     const ssd = NodePool.cpu('ssd', { count: 1, cpu: '4', memory: '8Gi', labels: { disk: 'ssd' } });
