@@ -14,8 +14,8 @@
  *   window, joined on the `namespace` and `pod` labels the ServiceMonitor or PodMonitor gives every
  *   scraped series. A pod that is not Ready gets no traffic from the Service anyway; what it answers
  *   are probes.
- * - TensorFlow Serving: counter `:tensorflow:serving:request_count` (labels `model_name`, `status`,
- *   `OK` on success) and the histogram `:tensorflow:serving:request_latency` in microseconds (labels
+ * - TensorFlow Serving: counter `:tensorflow:serving:request_count` (labels `model_name`, `status`:
+ *   the status code's name, `OK` on success, `INVALID_ARGUMENT`, `INTERNAL`, …) and the histogram `:tensorflow:serving:request_latency` in microseconds (labels
  *   `model_name`, `API`, `entrypoint`). Counts inference requests only (a model-status probe is
  *   not one): no readiness join.
  * - Triton: counters `nv_inference_request_success`, `nv_inference_request_failure`,
@@ -85,11 +85,18 @@ const TORCHSERVE: RuntimeMetrics = {
 };
 
 const TFS = ':tensorflow:serving:request';
+/**
+ * The status codes of TF Serving's `request_count` that are the server's failures: those gRPC's
+ * HTTP mapping answers with a 5xx. The others are the client's (`INVALID_ARGUMENT` for a
+ * malformed input, `NOT_FOUND` for a version it does not serve, `CANCELLED` by the caller), which
+ * the availability objective does not count, as TorchServe's `Requests4XX` are not.
+ */
+export const TFSERVING_SERVER_ERRORS: readonly string[] = ['UNKNOWN', 'DEADLINE_EXCEEDED', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS'];
 const TFSERVING: RuntimeMetrics = {
   requestRate: (s, w) => rate(`${TFS}_count`, s, w),
   meanLatency: (s, w) => `${rate(`${TFS}_latency_sum`, s, w)} / ${rate(`${TFS}_latency_count`, s, w)} / ${MICRO}`,
   latencyQuantile: histogramQuantile(`${TFS}_latency_bucket`, MICRO),
-  errorRatio: (s, w) => `${rate(`${TFS}_count`, withMatcher(s, 'status!="OK"'), w)} / ${rate(`${TFS}_count`, s, w)}`,
+  errorRatio: (s, w) => `${rate(`${TFS}_count`, withMatcher(s, `status=~"${TFSERVING_SERVER_ERRORS.join('|')}"`), w)} / ${rate(`${TFS}_count`, s, w)}`,
   series: [`${TFS}_count`, `${TFS}_latency_bucket`, `${TFS}_latency_sum`, `${TFS}_latency_count`],
 };
 

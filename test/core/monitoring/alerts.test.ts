@@ -210,8 +210,11 @@ describe('thresholds from options', () => {
     expect(checkPromQL(rule.expr).metrics).toEqual(['nv_inference_request_failure', 'nv_inference_request_success']);
   });
 
-  test('TF Serving counts failures by status, TorchServe by 5XX responses', () => {
-    expect(ruleOf(monitor(service('tfserving')), 'ModelErrorRatioHigh').expr).toContain(':tensorflow:serving:request_count{namespace="serving",service="fraud",status!="OK"}');
+  test('TF Serving counts the server\'s failures by status (not a client\'s INVALID_ARGUMENT or NOT_FOUND), TorchServe by 5XX responses', () => {
+    const expr = ruleOf(monitor(service('tfserving')), 'ModelErrorRatioHigh').expr;
+    expect(expr).toContain(':tensorflow:serving:request_count{namespace="serving",service="fraud",status=~"UNKNOWN|DEADLINE_EXCEEDED|UNIMPLEMENTED|INTERNAL|UNAVAILABLE|DATA_LOSS"}');
+    expect(expr).not.toMatch(/INVALID_ARGUMENT|NOT_FOUND|CANCELLED|status!=/);
+    expect(checkPromQL(expr).metrics).toEqual([':tensorflow:serving:request_count']);
     expect(checkPromQL(ruleOf(monitor(service('torchserve')), 'ModelErrorRatioHigh').expr).metrics).toEqual(['Requests2XX', 'Requests4XX', 'Requests5XX', 'kube_pod_status_ready']);
   });
 
