@@ -45,7 +45,8 @@ export interface MonitoringAlertOptions {
    * The fraction of requests that must succeed (server errors count as failures; client errors
    * do not); below it for 5 minutes, `ModelErrorRatioHigh` fires. Only for runtimes that count
    * failed requests: TorchServe (`Requests5XX`), TensorFlow Serving (`:tensorflow:serving:request_count`
-   * by `status`) and Triton (`nv_inference_request_failure`).
+   * by `status`), Triton (`nv_inference_request_failure`) and vLLM (its HTTP server's
+   * `http_requests_total` by `status="5xx"`).
    * @default 0.99
    */
   readonly availability?: number;

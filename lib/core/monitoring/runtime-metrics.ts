@@ -23,7 +23,11 @@
  *   `version`). Histograms are off by default: only the mean latency. Counts inference requests
  *   only (not `/v2/health/*`): no readiness join.
  * - vLLM: counter `vllm:request_success_total`, histogram `vllm:e2e_request_latency_seconds`, gauge
- *   `vllm:num_requests_waiting` (label `model_name`). No failure counter.
+ *   `vllm:num_requests_waiting` (label `model_name`). The engine counts no failures, but its HTTP
+ *   server (prometheus-fastapi-instrumentator, on the same registry) counts every response in
+ *   `http_requests_total` by `handler`, `method` and `status` grouped to `2xx`/`4xx`/`5xx`, with
+ *   `/health`, `/ping`, `/load`, `/metrics`, `/version` and `/server_info` excluded: the probes are
+ *   not counted, so no readiness join.
  * - Custom: nothing known, except a `scalingMetric` taken as a gauge.
  *
  * The queue signal is the autoscaler's own (runtime-signals.ts), so alerts, dashboard and
@@ -110,9 +114,10 @@ const TRITON: RuntimeMetrics = {
 const VLLM_LATENCY = 'vllm:e2e_request_latency_seconds';
 const VLLM: RuntimeMetrics = {
   requestRate: (s, w) => rate('vllm:request_success_total', s, w),
+  errorRatio: (s, w) => `${rate('http_requests_total', withMatcher(s, 'status="5xx"'), w)} / ${rate('http_requests_total', s, w)}`,
   meanLatency: (s, w) => `${rate(`${VLLM_LATENCY}_sum`, s, w)} / ${rate(`${VLLM_LATENCY}_count`, s, w)}`,
   latencyQuantile: histogramQuantile(`${VLLM_LATENCY}_bucket`, 1),
-  series: ['vllm:request_success_total', `${VLLM_LATENCY}_bucket`, `${VLLM_LATENCY}_sum`, `${VLLM_LATENCY}_count`, 'vllm:num_requests_waiting'],
+  series: ['vllm:request_success_total', `${VLLM_LATENCY}_bucket`, `${VLLM_LATENCY}_sum`, `${VLLM_LATENCY}_count`, 'vllm:num_requests_waiting', 'http_requests_total'],
 };
 
 /** The metrics of the built-in runtimes, by runtime kind (`IRuntime.kind`). */

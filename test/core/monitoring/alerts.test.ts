@@ -13,7 +13,8 @@ const EXPOSED: Record<RuntimeKind, readonly string[]> = {
   torchserve: ['ts_inference_requests_total', 'ts_inference_latency_microseconds', 'ts_queue_latency_microseconds', 'Requests2XX', 'Requests4XX', 'Requests5XX'],
   tfserving: [':tensorflow:serving:request_count', ':tensorflow:serving:request_latency_bucket', ':tensorflow:serving:request_latency_sum', ':tensorflow:serving:request_latency_count'],
   triton: ['nv_inference_request_success', 'nv_inference_request_failure', 'nv_inference_request_duration_us', 'nv_inference_queue_duration_us'],
-  vllm: ['vllm:num_requests_waiting', 'vllm:request_success_total', 'vllm:e2e_request_latency_seconds_bucket', 'vllm:e2e_request_latency_seconds_sum', 'vllm:e2e_request_latency_seconds_count'],
+  // The last is vLLM's HTTP server's (prometheus-fastapi-instrumentator's default metric, on vLLM's registry).
+  vllm: ['vllm:num_requests_waiting', 'vllm:request_success_total', 'vllm:e2e_request_latency_seconds_bucket', 'vllm:e2e_request_latency_seconds_sum', 'vllm:e2e_request_latency_seconds_count', 'http_requests_total'],
   custom: [],
 };
 const KUBE_STATE = ['kube_deployment_status_replicas_available', 'kube_deployment_spec_replicas', 'kube_deployment_status_condition', 'kube_pod_container_status_restarts_total', 'kube_pod_status_ready'];
@@ -73,8 +74,8 @@ describe('which alerts render for which runtime', () => {
     ['torchserve', [...common, 'ModelMetricsDown', 'ModelErrorRatioHigh', 'ModelQueueGrowing', 'ModelRestarting']],
     ['tfserving', [...common, 'ModelMetricsDown', 'ModelErrorRatioHigh', 'ModelQueueGrowing', 'ModelRestarting']],
     ['triton', [...common, 'ModelMetricsDown', 'ModelErrorRatioHigh', 'ModelQueueGrowing', 'ModelRestarting']],
-    // vLLM has no failure counter; the fixture has a GPU.
-    ['vllm', [...common, 'ModelMetricsDown', 'ModelQueueGrowing', 'ModelRestarting', 'ModelGpuMemoryHigh']],
+    // vLLM's failures come from its HTTP server's 5xx responses; the fixture has a GPU.
+    ['vllm', [...common, 'ModelMetricsDown', 'ModelErrorRatioHigh', 'ModelQueueGrowing', 'ModelRestarting', 'ModelGpuMemoryHigh']],
     // A custom runtime without metrics: only what kube-state-metrics tells.
     ['custom', [...common, 'ModelRestarting']],
   ] as const)('%s', (kind, expected) => {
@@ -216,6 +217,12 @@ describe('thresholds from options', () => {
     expect(expr).not.toMatch(/INVALID_ARGUMENT|NOT_FOUND|CANCELLED|status!=/);
     expect(checkPromQL(expr).metrics).toEqual([':tensorflow:serving:request_count']);
     expect(checkPromQL(ruleOf(monitor(service('torchserve')), 'ModelErrorRatioHigh').expr).metrics).toEqual(['Requests2XX', 'Requests4XX', 'Requests5XX', 'kube_pod_status_ready']);
+  });
+
+  test('vLLM counts its HTTP server\'s 5xx responses among all of them (the probes\' handlers are not instrumented)', () => {
+    expect(ruleOf(monitor(service('vllm')), 'ModelErrorRatioHigh').expr).toBe(
+      'sum(rate(http_requests_total{namespace="serving",service="fraud",status="5xx"}[5m])) / sum(rate(http_requests_total{namespace="serving",service="fraud"}[5m])) > 0.01',
+    );
   });
 
   test('queue growth: the per-replica queue above the threshold and its trend over the window positive', () => {

@@ -50,7 +50,7 @@ describe.each(RUNTIME_KINDS)('%s', (kind) => {
 
 test('panels by runtime and hardware', () => {
   expect(titles('torchserve')).toEqual(['Requests per second', 'Server error ratio', 'Latency', 'Queue per replica', 'Replicas', 'Server restarts']);
-  expect(titles('vllm')).toEqual(['Requests per second', 'Latency', 'Queue per replica', 'Replicas', 'Server restarts', 'GPU utilization', 'GPU memory']);
+  expect(titles('vllm')).toEqual(['Requests per second', 'Server error ratio', 'Latency', 'Queue per replica', 'Replicas', 'Server restarts', 'GPU utilization', 'GPU memory']);
   expect(titles('custom')).toEqual(['Replicas', 'Server restarts']);
   expect(titles('triton', { accelerator: Accelerator.nvidiaGpu() })).toContain('GPU memory');
   expect(titles('triton')).not.toContain('GPU utilization');
