@@ -1,4 +1,4 @@
-import { Bin, emptyNode, fitEmpty, fitOn, isAccelerated, ItemGroup, PackedNode, Packing, PackingInstance, place, unplace } from './instance';
+import { Bin, emptyNode, fitEmpty, fitOn, isAccelerated, ItemGroup, PackedNode, Packing, PackingInstance, place, PODS, unplace } from './instance';
 
 /**
  * The fast planner. Several packings, each followed by a pass that empties nodes whose replicas
@@ -115,7 +115,7 @@ function firstFit(instance: PackingInstance, order: readonly number[]): Packing 
 /** Free capacity left on a node after adding one more replica, summed over resources as fractions of the node. */
 function slackAfter(item: ItemGroup, node: PackedNode, bin: Bin): number {
   let slack = 0;
-  for (let r = 0; r < 3; r++) if (bin.capacity[r]! > 0) slack += (bin.capacity[r]! - node.used[r]! - item.demand[r]!) / bin.capacity[r]!;
+  for (let r = 0; r < bin.capacity.length; r++) if (r !== PODS && bin.capacity[r]! > 0) slack += (bin.capacity[r]! - node.used[r]! - item.demand[r]!) / bin.capacity[r]!;
   return slack;
 }
 
@@ -150,7 +150,7 @@ function bestFit(instance: PackingInstance, order: readonly number[]): Packing {
 /** How full a node is: the mean of its resource shares. */
 function fill(node: PackedNode, bin: Bin): number {
   let sum = 0;
-  for (let r = 0; r < 3; r++) if (bin.capacity[r]! > 0) sum += node.used[r]! / bin.capacity[r]!;
+  for (let r = 0; r < bin.capacity.length; r++) if (r !== PODS && bin.capacity[r]! > 0) sum += node.used[r]! / bin.capacity[r]!;
   return sum;
 }
 
@@ -197,14 +197,14 @@ type Score = (item: ItemGroup, node: PackedNode, bin: Bin) => number;
 /** The dot product of the replica's demand and the node's free capacity (Panigrahy et al.'s DotProduct). */
 const dotProduct: Score = (item, node, bin) => {
   let dot = 0;
-  for (let r = 0; r < 3; r++) if (bin.capacity[r]! > 0) dot += (item.demand[r]! / bin.capacity[r]!) * ((bin.capacity[r]! - node.used[r]!) / bin.capacity[r]!);
+  for (let r = 0; r < bin.capacity.length; r++) if (r !== PODS && bin.capacity[r]! > 0) dot += (item.demand[r]! / bin.capacity[r]!) * ((bin.capacity[r]! - node.used[r]!) / bin.capacity[r]!);
   return dot;
 };
 
 /** Minus the squared norm of what would be left free: prefers replicas that fill the node evenly. */
 const residualNorm: Score = (item, node, bin) => {
   let norm = 0;
-  for (let r = 0; r < 3; r++) if (bin.capacity[r]! > 0) norm += ((bin.capacity[r]! - node.used[r]! - item.demand[r]!) / bin.capacity[r]!) ** 2;
+  for (let r = 0; r < bin.capacity.length; r++) if (r !== PODS && bin.capacity[r]! > 0) norm += ((bin.capacity[r]! - node.used[r]! - item.demand[r]!) / bin.capacity[r]!) ** 2;
   return -norm;
 };
 
@@ -235,7 +235,7 @@ function nodeByNode(instance: PackingInstance, score: Score, guide?: readonly nu
       place(node, pick, instance.items[pick]!, 1);
     }
   };
-  const totals = () => [0, 1, 2].map((r) => instance.items.reduce((s, item, i) => s + left[i]! * item.demand[r]!, 0));
+  const totals = () => instance.resources.map((_, r) => (r === PODS ? 0 : instance.items.reduce((s, item, i) => s + left[i]! * item.demand[r]!, 0)));
   while (left.some((l) => l > 0)) {
     const demand = totals();
     const gpuLeft = instance.items.some((item, i) => left[i]! > 0 && isAccelerated(item.demand));
@@ -248,8 +248,8 @@ function nodeByNode(instance: PackingInstance, score: Score, guide?: readonly nu
       if (node.counts.size === 0) return;
       // How full the node is, ties to the pool whose node takes more of what is left.
       let key = guide ? (guide[p]! > 0 ? 1e3 * (1 - state.opened[p]! / guide[p]!) : -1e3) : 0;
-      for (let r = 0; r < 3; r++) if (bin.capacity[r]! > 0) key += node.used[r]! / bin.capacity[r]!;
-      for (let r = 0; r < 3; r++) if (demand[r]! > 0) key += (1e-6 * node.used[r]!) / demand[r]!;
+      for (let r = 0; r < bin.capacity.length; r++) if (r !== PODS && bin.capacity[r]! > 0) key += node.used[r]! / bin.capacity[r]!;
+      for (let r = 0; r < demand.length; r++) if (r !== PODS && demand[r]! > 0) key += (1e-6 * node.used[r]!) / demand[r]!;
       if (key > chosenKey) {
         chosenKey = key;
         chosen = node;
@@ -266,7 +266,7 @@ function nodeByNode(instance: PackingInstance, score: Score, guide?: readonly nu
 /** A replica's size: the sum of its shares of a node of `bin`. */
 function sizeOn(item: ItemGroup, bin: Bin): number {
   let size = 0;
-  for (let r = 0; r < 3; r++) if (bin.capacity[r]! > 0) size += item.demand[r]! / bin.capacity[r]!;
+  for (let r = 0; r < bin.capacity.length; r++) if (r !== PODS && bin.capacity[r]! > 0) size += item.demand[r]! / bin.capacity[r]!;
   return size;
 }
 

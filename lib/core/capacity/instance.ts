@@ -10,6 +10,11 @@ import { CapacityWorkload } from './workload';
  * ({@link PackingInstance.resources}); an item needs one pod slot.
  */
 export const RESOURCES = ['cpu', 'memory', 'gpu', 'pods'] as const;
+/**
+ * The index of the pod count: every item needs one slot, so the heuristics' scores, which weigh
+ * how full a node is in what replicas request (CPU, memory, GPUs, MIG slices), leave it out.
+ */
+export const PODS = RESOURCES.indexOf('pods');
 /** A MIG slice resource, `nvidia.com/mig-<profile>`. */
 export type MigResource = `${typeof MIG_RESOURCE_PREFIX}${string}`;
 /** A resource the plan counts. */

@@ -9,33 +9,39 @@ import { GiB, violations, workload } from './support';
 
 const toleration = [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }];
 
-/** Two or three pools (one tainted GPU pool, one labelled) and two to five models. */
+/** Two to four pools (a tainted GPU pool, a tainted MIG pool, one labelled) and two to five models. */
 const instances = fc
   .record({
     general: fc.record({ count: fc.integer({ min: 0, max: 6 }), cpu: fc.integer({ min: 2, max: 16 }), memory: fc.integer({ min: 2, max: 64 }) }),
     ssd: fc.record({ count: fc.integer({ min: 0, max: 4 }), cpu: fc.integer({ min: 2, max: 16 }), memory: fc.integer({ min: 2, max: 64 }) }),
     gpu: fc.option(fc.record({ count: fc.integer({ min: 1, max: 3 }), gpus: fc.integer({ min: 1, max: 4 }) }), { nil: undefined }),
+    // Nodes whose GPUs are cut into MIG slices of one or two profiles (whole GPUs 0).
+    mig: fc.option(fc.record({ count: fc.integer({ min: 1, max: 3 }), small: fc.integer({ min: 0, max: 7 }), large: fc.integer({ min: 0, max: 2 }) }), { nil: undefined }),
     models: fc.array(
       fc.record({
         cpu: fc.integer({ min: 1, max: 16 }).map((q) => q / 4),
         memory: fc.integer({ min: 1, max: 32 }).map((q) => q / 2),
         replicas: fc.integer({ min: 0, max: 6 }),
         gpus: fc.constantFrom(0, 0, 1, 2),
+        slices: fc.constantFrom<Record<string, number> | undefined>(undefined, undefined, undefined, { '1g.10gb': 1 }, { '1g.10gb': 2 }, { '3g.20gb': 1 }),
         ssd: fc.boolean(),
         maxPerNode: fc.option(fc.integer({ min: 1, max: 2 }), { nil: undefined }),
       }),
       { minLength: 2, maxLength: 5 },
     ),
   })
-  .map(({ general, ssd, gpu, models }) => {
+  .map(({ general, ssd, gpu, mig, models }) => {
     const pools = [
       NodePool.cpu('general', { count: general.count, cpu: String(general.cpu), memory: `${general.memory}Gi` }),
       NodePool.cpu('ssd', { count: ssd.count, cpu: String(ssd.cpu), memory: `${ssd.memory}Gi`, labels: { disk: 'ssd' } }),
       ...(gpu ? [NodePool.gpu('gpu', { count: gpu.count, cpu: '32', memory: '128Gi', gpus: gpu.gpus })] : []),
+      ...(mig && mig.small + mig.large > 0
+        ? [NodePool.gpu('mig', { count: mig.count, cpu: '16', memory: '64Gi', gpus: 0, migSlices: { ...(mig.small ? { '1g.10gb': mig.small } : {}), ...(mig.large ? { '3g.20gb': mig.large } : {}) } })]
+        : []),
     ];
     const workloads: CapacityWorkload[] = models.map((m, i) =>
       workload(`m${i}`, m.cpu, m.memory, m.replicas, {
-        ...(m.gpus ? { gpus: m.gpus, tolerations: toleration } : {}),
+        ...(m.gpus ? { gpus: m.gpus, tolerations: toleration } : m.slices ? { migSlices: m.slices, tolerations: toleration } : {}),
         ...(m.ssd ? { nodeSelector: { disk: 'ssd' } } : {}),
         ...(m.maxPerNode ? { maxPerNode: m.maxPerNode } : {}),
       }),
@@ -43,11 +49,13 @@ const instances = fc
     return { pools, workloads, replicas: workloads.map((w) => w.minReplicas) };
   });
 
-test('every placement respects resources, pods, selectors, taints and replicas per node, and never beats the LP bound', () => {
+test('every placement respects resources (MIG slices included), pods, selectors, taints and replicas per node, and never beats the LP bound', () => {
+  let migPlaced = 0;
   fc.assert(
     fc.property(instances, ({ pools, workloads, replicas }) => {
       for (const method of [PlanMethod.HEURISTIC, PlanMethod.EXACT]) {
         const s = planCapacityScenario('min', pools, workloads, replicas, { method, compareWithScheduler: false });
+        migPlaced += s.placement.filter((n) => n.pool === 'mig' && Object.keys(n.replicas).length > 0).length;
         expect(violations(pools, workloads, s)).toEqual([]);
         if (s.feasible && s.lpBound !== undefined) expect(s.nodesUsed).toBeGreaterThanOrEqual(s.lpBound);
         if (s.feasible) expect(s.shortfalls).toEqual([]);
@@ -56,6 +64,8 @@ test('every placement respects resources, pods, selectors, taints and replicas p
     }),
     { numRuns: 40, seed: 6 },
   );
+  // The generated instances do exercise MIG: replicas placed on sliced nodes.
+  expect(migPlaced).toBeGreaterThan(0);
 });
 
 test('exact and heuristic agree on feasibility; the heuristic never uses fewer nodes than the proven optimum', () => {
