@@ -1,4 +1,5 @@
-import { checkLabels, listItems } from '../checks';
+import { MIG_PROFILES } from '../accelerator';
+import { checkLabels, isPlainObject, listItems } from '../checks';
 import { Problems } from '../errors';
 import { KubeObject, Labels } from '../k8s-types';
 import { isDnsLabel, isDnsSubdomain, NAME_RULES } from '../names';
@@ -133,7 +134,7 @@ export function checkHostname(hostname: unknown, problems: Problems): void {
 function checkQuota(quota: ClusterQuota | undefined, problems: Problems): void {
   if (quota === undefined) return;
   if (!(quota instanceof ClusterQuota)) {
-    problems.add('', quota, 'expected ClusterQuota.fromModels(), ClusterQuota.of({ cpu, memory, gpus, pods }) or ClusterQuota.none()');
+    problems.add('', quota, 'expected ClusterQuota.fromModels(), ClusterQuota.of({ cpu, memory, gpus, pods, migSlices }) or ClusterQuota.none()');
     return;
   }
   const limits = quota.limits ?? {};
@@ -142,5 +143,12 @@ function checkQuota(quota: ClusterQuota | undefined, problems: Problems): void {
   for (const key of ['gpus', 'pods'] as const) {
     const value = limits[key];
     if (value !== undefined && !(Number.isInteger(value) && value >= 0)) problems.add(key, value, 'expected a whole number, 0 or more');
+  }
+  if (limits.migSlices !== undefined && !isPlainObject(limits.migSlices)) problems.add('migSlices', limits.migSlices, 'expected slices by MIG profile, e.g. { "1g.10gb": 14 }');
+  else {
+    for (const [profile, value] of Object.entries(limits.migSlices ?? {})) {
+      if (!MIG_PROFILES.includes(profile)) problems.add(`migSlices.${profile}`, profile, `expected one of NVIDIA's MIG profiles: ${MIG_PROFILES.join(', ')}`);
+      else if (!(Number.isInteger(value) && value >= 0)) problems.add(`migSlices.${profile}`, value, 'expected a whole number, 0 or more');
+    }
   }
 }

@@ -3,15 +3,32 @@ import type { CapacityWorkload } from '../capacity/workload';
 import { Problems } from '../errors';
 import { KubeObject, Labels } from '../k8s-types';
 import { parseQuantity } from '../quantity';
-import { ClusterQuota } from './quota';
+import { ClusterQuota, QuotaLimits } from './quota';
 
-/** The quota resources modelship sizes, with how one replica of a workload counts against each. */
-const RESOURCES = [
-  { prop: 'cpu', resource: 'requests.cpu', unit: 'CPU', each: (w: CapacityWorkload) => w.cpuMillis / 1000 },
-  { prop: 'memory', resource: 'requests.memory', unit: 'memory', each: (w: CapacityWorkload) => w.memoryBytes },
-  { prop: 'gpus', resource: 'requests.nvidia.com/gpu', unit: 'nvidia.com/gpu', each: (w: CapacityWorkload) => w.gpus },
-  { prop: 'pods', resource: 'pods', unit: 'pods', each: () => 1 },
-] as const;
+/** A quota resource modelship sizes: how one replica of a workload counts against it, and the declared limit. */
+interface QuotaResource {
+  /** The prop of {@link QuotaLimits} a problem names. */
+  readonly prop: string;
+  readonly resource: string;
+  readonly unit: string;
+  readonly each: (w: CapacityWorkload) => number;
+  readonly limit: (l: QuotaLimits) => string | number | undefined;
+  /** Whether a quota from the models lists it even when no model requests it. */
+  readonly always: boolean;
+}
+
+const RESOURCES: readonly QuotaResource[] = [
+  { prop: 'cpu', resource: 'requests.cpu', unit: 'CPU', each: (w) => w.cpuMillis / 1000, limit: (l) => l.cpu, always: true },
+  { prop: 'memory', resource: 'requests.memory', unit: 'memory', each: (w) => w.memoryBytes, limit: (l) => l.memory, always: true },
+  { prop: 'gpus', resource: 'requests.nvidia.com/gpu', unit: 'nvidia.com/gpu', each: (w) => w.gpus, limit: (l) => l.gpus, always: false },
+  { prop: 'pods', resource: 'pods', unit: 'pods', each: () => 1, limit: (l) => l.pods, always: true },
+];
+
+/** The quota resource of one MIG profile (`requests.nvidia.com/mig-1g.10gb`), listed only where requested or declared. */
+function migResource(profile: string): QuotaResource {
+  const name = `${MIG_RESOURCE_PREFIX}${profile}`;
+  return { prop: `migSlices.${profile}`, resource: `requests.${name}`, unit: name, each: (w) => w.migSlices?.[profile] ?? 0, limit: (l) => l.migSlices?.[profile], always: false };
+}
 
 /** A quantity for a quota: whole cores or millicores for CPU, Gi or Mi for memory, a count otherwise. */
 function formatAmount(resource: string, amount: number): string {
@@ -38,35 +55,29 @@ export function resourceQuotaIdentity(namespace: string, labels: Labels): KubeOb
  * counts against the quota until it exits, so a quota without them would refuse the next batch
  * of a rollout until the last one has drained), or the given limits, each
  * checked against that need; `undefined` with `ClusterQuota.none()`. A limit below the need is a
- * problem naming the resource and every model's share of it. A quota from the models also
- * limits each MIG slice profile they request (`requests.nvidia.com/mig-1g.10gb`); declared
- * limits have no MIG field. Ephemeral storage is not part of the quota.
+ * problem naming the resource and every model's share of it. MIG slices are extended resources
+ * too: a quota from the models limits each profile they request
+ * (`requests.nvidia.com/mig-1g.10gb`), and declared `migSlices` are checked the same way.
+ * Ephemeral storage is not part of the quota.
  */
 export function renderResourceQuota(quota: ClusterQuota, namespace: string, labels: Labels, workloads: readonly CapacityWorkload[], problems: Problems): KubeObject | undefined {
   if (quota.kind === 'none') return undefined;
   const hard: Record<string, string> = {};
-  for (const { prop, resource, unit, each } of RESOURCES) {
+  const profiles = new Set([...workloads.flatMap((w) => Object.keys(w.migSlices ?? {})), ...Object.keys(quota.limits?.migSlices ?? {})]);
+  for (const { prop, resource, unit, each, limit, always } of [...RESOURCES, ...[...profiles].sort().map(migResource)]) {
     const parts = workloads.map((w) => ({ name: w.name, pods: w.maxReplicas + w.surge, each: each(w) })).filter((p) => p.each > 0 && p.pods > 0);
     const total = parts.reduce((sum, p) => sum + p.pods * p.each, 0);
     if (quota.kind === 'models') {
-      if (total > 0 || resource !== 'requests.nvidia.com/gpu') hard[resource] = formatAmount(resource, total);
+      if (total > 0 || always) hard[resource] = formatAmount(resource, total);
       continue;
     }
-    const value = quota.limits?.[prop];
+    const value = quota.limits ? limit(quota.limits) : undefined;
     if (value === undefined) continue;
     hard[resource] = String(value);
     const amount = typeof value === 'number' ? value : parseQuantity(value);
     if (amount !== undefined && amount < total - 1e-9) {
       const shares = parts.map((p) => `${p.name} ${p.pods} × ${formatAmount(resource, p.each)}`).join(', ');
       problems.at('quota').add(prop, value, `expected at least ${formatAmount(resource, total)}: the ${unit} the models request at maxReplicas plus a rollout's extra pods, new ones starting and old ones terminating (${shares})`);
-    }
-  }
-  if (quota.kind === 'models') {
-    // MIG slices are extended resources too: a quota from the models limits each profile they request.
-    const profiles = [...new Set(workloads.flatMap((w) => Object.keys(w.migSlices ?? {})))].sort();
-    for (const profile of profiles) {
-      const total = workloads.reduce((sum, w) => sum + (w.maxReplicas + w.surge) * (w.migSlices?.[profile] ?? 0), 0);
-      if (total > 0) hard[`requests.${MIG_RESOURCE_PREFIX}${profile}`] = String(total);
     }
   }
   return { ...resourceQuotaIdentity(namespace, labels), spec: { hard } };

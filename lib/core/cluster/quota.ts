@@ -24,6 +24,11 @@ export interface QuotaLimits {
    * @default - no pod limit
    */
   readonly pods?: number;
+  /**
+   * Total MIG slices by profile (`requests.nvidia.com/mig-<profile>`), e.g. `{ "1g.10gb": 14 }`.
+   * @default - no MIG limit
+   */
+  readonly migSlices?: Record<string, number>;
 }
 
 /** The namespace's ResourceQuota. */

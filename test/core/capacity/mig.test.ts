@@ -2,7 +2,7 @@
  * MIG slices in the capacity plan and the quota: a model that requests `nvidia.com/mig-<profile>`
  * fits only where nodes have that profile, counted like any other resource.
  */
-import { Accelerator, capacityWorkloadOf, NodePool, planCapacity, Problems, type CapacityWorkload } from '../../../lib/core';
+import { Accelerator, capacityWorkloadOf, ClusterQuota, NodePool, planCapacity, Problems, ValidationError, type CapacityWorkload } from '../../../lib/core';
 import { formatCapacityReport } from '../../../lib/core/capacity/report';
 import { MINIMAL_PROPS, render } from '../../support/fixtures';
 import { renderCluster, specOf, torchServe } from '../cluster/support';
@@ -86,4 +86,25 @@ test('a hand-written workload with an unknown MIG profile or a fractional count 
   const pools = [NodePool.gpu('a100', { count: 1, cpu: '32', memory: '128Gi', gpus: 0, migSlices: { '1g.10gb': 7 } })];
   expect(() => planCapacity(pools, [sliced('embed', 1, { '1g.3gb': 1 })])).toThrow(/migSlices\.1g\.3gb: got "1g\.3gb"; expected one of NVIDIA's MIG profiles/);
   expect(() => planCapacity(pools, [sliced('embed', 1, { '1g.10gb': 0.5 })])).toThrow(/migSlices\.1g\.10gb: got 0\.5; expected an integer at least 0/);
+});
+
+test('declared MIG limits are listed and checked against the models\' need like CPU or pods; an unknown profile or a fraction is refused', () => {
+  const embed = { embed: torchServe({ accelerator: Accelerator.nvidiaGpu({ migProfile: '1g.10gb' }) }) };
+  const ok = renderCluster({ quota: ClusterQuota.of({ migSlices: { '1g.10gb': 4, '3g.20gb': 2 } }) }, embed);
+  expect(specOf<{ hard: Record<string, string> }>(ok.resourceQuota).hard).toEqual({ 'requests.nvidia.com/mig-1g.10gb': '4', 'requests.nvidia.com/mig-3g.20gb': '2' });
+  const problems = (limits: Record<string, number>) => {
+    try {
+      renderCluster({ quota: ClusterQuota.of({ migSlices: limits }) }, embed);
+      return [];
+    } catch (e) {
+      return (e as ValidationError).problems.map(({ prop, allowed }) => [prop, allowed]);
+    }
+  };
+  expect(problems({ '1g.10gb': 3 })).toEqual([
+    ['quota.migSlices.1g.10gb', "expected at least 4: the nvidia.com/mig-1g.10gb the models request at maxReplicas plus a rollout's extra pods, new ones starting and old ones terminating (embed 4 × 1)"],
+  ]);
+  expect(problems({ '1g.3gb': 1, '1g.10gb': 4.5 })).toEqual([
+    ['quota.migSlices.1g.3gb', expect.stringContaining("expected one of NVIDIA's MIG profiles: ")],
+    ['quota.migSlices.1g.10gb', 'expected a whole number, 0 or more'],
+  ]);
 });

@@ -1,5 +1,5 @@
 /** The documented defaults of the ServingCluster (cluster/*.ts). */
-import { ClusterQuota, ClusterRouting, InferenceClients, ModelRoute, NodePool, Priority, ScalingTarget, Duration, type KubeObject } from '../../../lib/core';
+import { Accelerator, ClusterQuota, ClusterRouting, InferenceClients, ModelRoute, NodePool, Priority, ScalingTarget, Duration, type KubeObject } from '../../../lib/core';
 import { MINIMAL_PROPS } from '../../support/fixtures';
 import { GATEWAY, renderCluster, specOf, torchServe } from '../cluster/support';
 import { documented, type DefaultCases } from './cases';
@@ -87,6 +87,11 @@ export const CLUSTER_DEFAULTS: DefaultCases = {
   [`${Q}:QuotaLimits.memory`]: documented('- no memory limit', () => expect(hardOf(renderCluster({ quota: ClusterQuota.of({ pods: 10 }) }, fraud).resourceQuota)).not.toHaveProperty(['requests.memory'])),
   [`${Q}:QuotaLimits.gpus`]: documented('- no GPU limit', () => expect(hardOf(renderCluster({ quota: ClusterQuota.of({ pods: 10 }) }, { llm: MINIMAL_PROPS.vllm() }).resourceQuota)).toEqual({ pods: '10' })),
   [`${Q}:QuotaLimits.pods`]: documented('- no pod limit', () => expect(hardOf(renderCluster({ quota: ClusterQuota.of({ cpu: '10' }) }, fraud).resourceQuota)).toEqual({ 'requests.cpu': '10' })),
+  [`${Q}:QuotaLimits.migSlices`]: documented('- no MIG limit', () => {
+    // A model with MIG slices under declared limits without migSlices: its slices are not limited.
+    const embed = { embed: torchServe({ accelerator: Accelerator.nvidiaGpu({ migProfile: '1g.10gb' }) }) };
+    expect(hardOf(renderCluster({ quota: ClusterQuota.of({ cpu: '10' }) }, embed).resourceQuota)).toEqual({ 'requests.cpu': '10' });
+  }),
   'cluster/render.ts:ClusterModel.autoscaler': documented('- no autoscaler: the Deployment\'s fixed `spec.replicas`', () => {
     // Plus one pod starting and one terminating during a rollout.
     expect(hardOf(renderCluster({}, { fraud: torchServe({ replicas: 4 }) }).resourceQuota)['pods']).toBe('6');
