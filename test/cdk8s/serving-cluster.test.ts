@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
-import { ClusterRouting, ModelService, NodePool, ServingCluster, ValidationError, type KubeObject } from '../../lib';
+import { ClusterRouting, ModelService, NodePool, ServingCluster, type KubeObject } from '../../lib';
 import { cdk8sCluster } from '../support/cluster-fixtures';
 import { celProblems, registerCustomResourceSchemas } from '../support/crd-schemas';
 import { expectValidObjects, MINIMAL_PROPS, synthChart } from '../support/fixtures';
@@ -142,14 +142,7 @@ describe('problems', () => {
     const chart = new Chart(Testing.app(), 'serving');
     const cluster = new ServingCluster(chart, 'prod', { routing: ClusterRouting.gateway({ gatewayName: 'public' }), nodePools: [NodePool.cpu('small', { count: 1, cpu: '1', memory: '4Gi' })], monitoring: false });
     cluster.addModel('fraud', { ...MINIMAL_PROPS.torchserve(), canary: { of: 'stable', weight: 5 } });
-    let thrown: unknown;
-    try {
-      Testing.synth(chart);
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).toBeInstanceOf(ValidationError);
-    expect((thrown as ValidationError).problems.map((p) => [p.construct, p.prop])).toEqual([
+    expect(validationErrorOf(() => Testing.synth(chart)).problems.map((p) => [p.construct, p.prop])).toEqual([
       ['serving/prod/fraud', 'canary.of'],
       ['serving/prod', 'models.fraud.minReplicas'],
     ]);

@@ -4,10 +4,11 @@
  * and problems before anything is registered (parity with cdk8s: parity.test.ts).
  */
 import * as k8s from '@pulumi/kubernetes';
-import { ClusterRouting, ModelService, NodePool, ServingCluster, ValidationError, type ClusterModelArgs } from '../../lib/pulumi';
+import { ClusterRouting, ModelService, NodePool, ServingCluster, type ClusterModelArgs } from '../../lib/pulumi';
 import { clusterAutoscalers, clusterModels, clusterProps } from '../support/cluster-fixtures';
 import { MINIMAL_PROPS } from '../support/fixtures';
 import { startMocks, valueOf } from './support/mocks';
+import { validationErrorOf } from '../support/problems';
 
 const COMPONENT = 'modelship:index:ServingCluster';
 
@@ -86,19 +87,13 @@ describe('children', () => {
 describe('problems', () => {
   test('a model that does not fit, or a canary of no model, fails before anything is registered', async () => {
     const mocks = await startMocks();
-    let thrown: unknown;
-    try {
-      new ServingCluster('prod', {
-        routing: ClusterRouting.gateway({ gatewayName: 'public' }),
-        nodePools: [NodePool.cpu('small', { count: 1, cpu: '1', memory: '4Gi' })],
-        models: { fraud: { ...MINIMAL_PROPS.torchserve(), canary: { of: 'stable', weight: 5 } } },
-      });
-    } catch (e) {
-      thrown = e;
-    }
+    const error = validationErrorOf(() => new ServingCluster('prod', {
+      routing: ClusterRouting.gateway({ gatewayName: 'public' }),
+      nodePools: [NodePool.cpu('small', { count: 1, cpu: '1', memory: '4Gi' })],
+      models: { fraud: { ...MINIMAL_PROPS.torchserve(), canary: { of: 'stable', weight: 5 } } },
+    }));
     await mocks.settle();
-    expect(thrown).toBeInstanceOf(ValidationError);
-    expect((thrown as ValidationError).problems.map((p) => [p.construct, p.prop])).toEqual([['prod-fraud', 'canary.of'], ['prod', 'models.fraud.minReplicas']]);
+    expect(error.problems.map((p) => [p.construct, p.prop])).toEqual([['prod-fraud', 'canary.of'], ['prod', 'models.fraud.minReplicas']]);
     expect(mocks.registrations).toEqual([]);
   });
 });

@@ -5,10 +5,10 @@ import {
   replicasForObjective,
   serverModel,
   simulateAutoscaling,
-  ValidationError,
   type OracleOptions,
   type TracePoint,
 } from '../../../lib/core';
+import { validationErrorOf } from '../../support/problems';
 
 // One server of 10 requests/s per replica; mean response ≤ 0.2 s. M/M/1 at λ: 1/(10 − λ) ≤ 0.2 ⇔ λ ≤ 5,
 // so n replicas serve a little more than 5n (pooling): 4 rps → 1, 8 rps → 2, 25 rps → 4.
@@ -136,14 +136,8 @@ describe('the lower bound', () => {
 
 describe('validation', () => {
   test('every problem at once, naming the prop and the value', () => {
-    let error: unknown;
-    try {
-      oracleAutoscaling({ trace: [{ t: 10, rps: -1 }, { t: 5, rps: 2 }], durationSeconds: -1, capacity, slo: { latencySeconds: 0.2, percentile: 1.5 }, modelLoadTimeSeconds: -3, minReplicas: 1.5 });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).problems.map((p) => [p.prop, p.given])).toEqual([
+    const error = validationErrorOf(() => oracleAutoscaling({ trace: [{ t: 10, rps: -1 }, { t: 5, rps: 2 }], durationSeconds: -1, capacity, slo: { latencySeconds: 0.2, percentile: 1.5 }, modelLoadTimeSeconds: -3, minReplicas: 1.5 }));
+    expect(error.problems.map((p) => [p.prop, p.given])).toEqual([
       ['trace[0]', '{"t":10,"rps":-1}'],
       ['trace[1].t', '5'],
       ['durationSeconds', '-1'],

@@ -1,5 +1,6 @@
 /** The SVG plot of a simulation: well-formed standalone XML, series and scales, legend, determinism. */
-import { oracleAutoscaling, renderSimulationSvg, simulateAutoscaling, ValidationError, type SimulationResult, type SimulationStep } from '../../../lib/core';
+import { oracleAutoscaling, renderSimulationSvg, simulateAutoscaling, type SimulationResult, type SimulationStep } from '../../../lib/core';
+import { validationErrorOf } from '../../support/problems';
 
 interface XmlElement {
   readonly name: string;
@@ -191,12 +192,6 @@ describe('a week of syncs', () => {
 });
 
 test('bad input: every problem at once, naming the prop', () => {
-  let error: unknown;
-  try {
-    renderSimulationSvg({ steps: [], replicaSeconds: 0, violationSeconds: 0, durationSeconds: 0 }, { slo: { latencySeconds: 0 }, width: 100, height: 1.5 });
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as ValidationError).problems.map((p) => p.prop)).toEqual(['result.steps', 'result.durationSeconds', 'slo.latencySeconds', 'width', 'height']);
+  const error = validationErrorOf(() => renderSimulationSvg({ steps: [], replicaSeconds: 0, violationSeconds: 0, durationSeconds: 0 }, { slo: { latencySeconds: 0 }, width: 100, height: 1.5 }));
+  expect(error.problems.map((p) => p.prop)).toEqual(['result.steps', 'result.durationSeconds', 'slo.latencySeconds', 'width', 'height']);
 });

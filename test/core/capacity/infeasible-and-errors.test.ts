@@ -2,9 +2,10 @@
  * What the plan says when models do not fit (which model, which resource, how short) and the
  * ValidationErrors for bad input, with their exact messages.
  */
-import { capacityProblems, NodePool, planCapacity, planCapacityScenario, PlanMethod, Problems, ValidationError, type CapacityPlan, type CapacityWorkload, type Toleration } from '../../../lib/core';
+import { capacityProblems, NodePool, planCapacity, planCapacityScenario, PlanMethod, Problems, type CapacityPlan, type CapacityWorkload, type Toleration } from '../../../lib/core';
 import * as instance from '../../../lib/core/capacity/instance';
 import { violations, workload } from './support';
+import { validationErrorOf } from '../../support/problems';
 
 const problemsOf = (plan: CapacityPlan) => {
   const problems = new Problems('test/cluster');
@@ -69,8 +70,7 @@ test('infeasible only at maxReplicas or with surge is a warning in the report, n
 });
 
 test('bad pools, workloads and method: every problem at once, with the prop, the value and what is allowed', () => {
-  let error: unknown;
-  try {
+  const error = validationErrorOf(() =>
     planCapacity(
       [
         NodePool.cpu('Bad_Name', { count: -1, cpu: 'four', memory: '0', maxPods: 0, labels: { 'bad key!': 'x' } }),
@@ -80,12 +80,9 @@ test('bad pools, workloads and method: every problem at once, with the prop, the
       [workload('a', 1, 1), { ...workload('a', 1, 1, 2), maxReplicas: 1, cpuMillis: 0.5, maxPerNode: 0 }],
       // A JavaScript caller is not stopped by the enum type.
       { path: 'test/cluster', method: 'fast' as PlanMethod },
-    );
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as ValidationError).problems.map(({ construct, prop, given, allowed }) => [construct, prop, given, allowed])).toEqual([
+    ),
+  );
+  expect(error.problems.map(({ construct, prop, given, allowed }) => [construct, prop, given, allowed])).toEqual([
     ['test/cluster', 'nodePools[0].name', '"Bad_Name"', 'expected a DNS-1123 label: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit'],
     ['test/cluster', 'nodePools[0].count', '-1', 'expected a whole number of nodes, 0 or more'],
     ['test/cluster', 'nodePools[0].cpu', '"four"', 'expected a positive CPU quantity such as "4" or "3920m"'],
@@ -107,18 +104,14 @@ test('bad pools, workloads and method: every problem at once, with the prop, the
 
 test('a JavaScript caller\'s malformed options and workloads are ValidationErrors naming the prop, not TypeErrors or a silent fallback', () => {
   const pools = [NodePool.cpu('general', { count: 2, cpu: '4', memory: '8Gi', taints: [{ key: 'spot', effect: 'NoSchedule' }] })];
-  let error: unknown;
-  try {
+  const error = validationErrorOf(() =>
     planCapacity(
       pools,
       [null as unknown as CapacityWorkload, workload('a', 1, 1, 1, { tolerations: [null as unknown as Toleration] })],
       { path: 'test/cluster', timeLimitSeconds: -1, patternLimit: 1.5, improveNodes: '10' as unknown as number, compareWithScheduler: 'no' as unknown as boolean },
-    );
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as ValidationError).problems.map(({ prop, given, allowed }) => [prop, given, allowed])).toEqual([
+    ),
+  );
+  expect(error.problems.map(({ prop, given, allowed }) => [prop, given, allowed])).toEqual([
     ['workloads[0]', 'null', 'expected a capacity workload such as capacityWorkloadOf(...) returns'],
     ['workloads[1].tolerations[0]', 'null', 'expected a toleration such as { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }'],
     ['capacity.timeLimitSeconds', '-1', 'expected a number of seconds greater than 0, e.g. 10'],

@@ -2,11 +2,12 @@
  * MIG slices in the capacity plan and the quota: a model that requests `nvidia.com/mig-<profile>`
  * fits only where nodes have that profile, counted like any other resource.
  */
-import { Accelerator, capacityWorkloadOf, ClusterQuota, NodePool, planCapacity, Problems, ValidationError, type CapacityWorkload } from '../../../lib/core';
+import { Accelerator, capacityWorkloadOf, ClusterQuota, NodePool, planCapacity, Problems, type CapacityWorkload } from '../../../lib/core';
 import { formatCapacityReport } from '../../../lib/core/capacity/report';
 import { MINIMAL_PROPS, render } from '../../support/fixtures';
 import { renderCluster, specOf, torchServe } from '../cluster/support';
 import { violations, workload } from './support';
+import { validationErrorOf } from '../../support/problems';
 
 const GPU_TOLERATION = [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }];
 const sliced = (name: string, replicas: number, slices: Record<string, number>): CapacityWorkload => workload(name, 1, 4, replicas, { migSlices: slices, tolerations: GPU_TOLERATION });
@@ -92,14 +93,8 @@ test('declared MIG limits are listed and checked against the models\' need like 
   const embed = { embed: torchServe({ accelerator: Accelerator.nvidiaGpu({ migProfile: '1g.10gb' }) }) };
   const ok = renderCluster({ quota: ClusterQuota.of({ migSlices: { '1g.10gb': 4, '3g.20gb': 2 } }) }, embed);
   expect(specOf<{ hard: Record<string, string> }>(ok.resourceQuota).hard).toEqual({ 'requests.nvidia.com/mig-1g.10gb': '4', 'requests.nvidia.com/mig-3g.20gb': '2' });
-  const problems = (limits: Record<string, number>) => {
-    try {
-      renderCluster({ quota: ClusterQuota.of({ migSlices: limits }) }, embed);
-      return [];
-    } catch (e) {
-      return (e as ValidationError).problems.map(({ prop, allowed }) => [prop, allowed]);
-    }
-  };
+  const problems = (limits: Record<string, number>) =>
+    validationErrorOf(() => renderCluster({ quota: ClusterQuota.of({ migSlices: limits }) }, embed)).problems.map(({ prop, allowed }) => [prop, allowed]);
   expect(problems({ '1g.10gb': 3 })).toEqual([
     ['quota.migSlices.1g.10gb', "expected at least 4: the nvidia.com/mig-1g.10gb the models request at maxReplicas plus a rollout's extra pods, new ones starting and old ones terminating (embed 4 × 1)"],
   ]);

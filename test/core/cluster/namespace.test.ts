@@ -1,7 +1,8 @@
 /** The namespace-level objects of a ServingCluster: exactly what is rendered, and the props that shape it. */
-import { ClusterQuota, priorityClassLevel, ValidationError, type KubeObject } from '../../../lib/core';
+import { ClusterQuota, priorityClassLevel, type KubeObject } from '../../../lib/core';
 import { MINIMAL_PROPS } from '../../support/fixtures';
 import { GATEWAY, expectValidCluster, renderCluster, specOf, torchServe } from './support';
+import { validationErrorOf } from '../../support/problems';
 
 describe('namespace-level objects', () => {
   const cluster = renderCluster({ routing: GATEWAY }, { fraud: torchServe() });
@@ -94,14 +95,8 @@ describe('ResourceQuota', () => {
   test('ClusterQuota.of(): the limits given, and a limit below the models\' need names the resource and each model\'s share', () => {
     const ok = renderCluster({ quota: ClusterQuota.of({ cpu: '64', pods: 40 }) }, { fraud: torchServe() });
     expect(specOf(ok.resourceQuota)).toEqual({ hard: { 'requests.cpu': '64', pods: '40' } });
-    let error: unknown;
-    try {
-      renderCluster({ quota: ClusterQuota.of({ cpu: '4', memory: '64Gi', pods: 5 }) }, { fraud: torchServe({ resources: { cpu: '2', memory: '4Gi' } }), churn: torchServe() });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).problems).toEqual([
+    const error = validationErrorOf(() => renderCluster({ quota: ClusterQuota.of({ cpu: '4', memory: '64Gi', pods: 5 }) }, { fraud: torchServe({ resources: { cpu: '2', memory: '4Gi' } }), churn: torchServe() }));
+    expect(error.problems).toEqual([
       { construct: 'test/prod', prop: 'quota.cpu', given: '"4"', allowed: "expected at least 12: the CPU the models request at maxReplicas plus a rollout's extra pods, new ones starting and old ones terminating (fraud 4 × 2, churn 4 × 1)" },
       { construct: 'test/prod', prop: 'quota.pods', given: '5', allowed: "expected at least 8: the pods the models request at maxReplicas plus a rollout's extra pods, new ones starting and old ones terminating (fraud 4 × 1, churn 4 × 1)" },
     ]);

@@ -1,7 +1,8 @@
 /** The documented defaults of the capacity planner (capacity/). */
-import { effectiveRequests, formatCapacityReport, NodePool, planCapacity, planCapacityScenario, PlanMethod, renderCapacitySvg, ValidationError, type CapacityWorkload, type PodSpec } from '../../../lib/core';
+import { effectiveRequests, formatCapacityReport, NodePool, planCapacity, planCapacityScenario, PlanMethod, renderCapacitySvg, type CapacityWorkload, type PodSpec } from '../../../lib/core';
 import * as highs from '../../../lib/core/capacity/highs-sync';
 import { documented, type DefaultCases } from './cases';
+import { validationErrorOf } from '../../support/problems';
 
 /** The interior-point solve of the LP relaxation whose centre guides the heuristics' pool mix. */
 const CENTRE = { solver: 'ipm', run_crossover: 'off' };
@@ -124,14 +125,7 @@ export const CAPACITY_DEFAULTS: DefaultCases = {
     expect(planCapacity([general()], example, { compareWithScheduler: false }).min).not.toHaveProperty('schedulerNodes');
   }),
   'capacity/plan.ts:CapacityPlanOptions.path': documented("'capacity plan'", () => {
-    const construct = (options = {}) => {
-      try {
-        planCapacity([NodePool.cpu('general', { count: -1, cpu: '4', memory: '8Gi' })], [], options);
-      } catch (e) {
-        return (e as ValidationError).problems.map((p) => p.construct);
-      }
-      return [];
-    };
+    const construct = (options = {}) => validationErrorOf(() => planCapacity([NodePool.cpu('general', { count: -1, cpu: '4', memory: '8Gi' })], [], options)).problems.map((p) => p.construct);
     expect(construct()).toEqual(['capacity plan']);
     expect(construct({ path: 'chart/prod' })).toEqual(['chart/prod']);
   }),

@@ -1,8 +1,9 @@
 /** Invalid monitoring options: every problem at once, with the prop, the value and what is allowed. */
-import { Duration, ModelImage, Problems, renderModelMonitoring, Runtime, ValidationError } from '../../../lib/core';
+import { Duration, ModelImage, Problems, renderModelMonitoring, Runtime } from '../../../lib/core';
 import { CUSTOM_IMAGE } from '../../support/fixtures';
 import { NAME_RULES } from '../../../lib/core/names';
 import { monitor, PATH, problemsOf, service } from './support';
+import { validationErrorOf } from '../../support/problems';
 
 const ts = service('torchserve');
 const p = (prop: string, given: string, allowed: string) => ({ prop, given, allowed });
@@ -91,14 +92,8 @@ test('a queue threshold needs a queue metric', () => {
 test('problems under a narrowed collector carry its prefix, and earlier problems are thrown with them', () => {
   const problems = new Problems(PATH);
   problems.add('replicas', 0, 'expected at least 1');
-  let thrown: unknown;
-  try {
-    renderModelMonitoring(ts, { dashboard: 1 as unknown as boolean }, problems.at('monitoring'));
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(ValidationError);
-  expect((thrown as ValidationError).problems.map((x) => x.prop)).toEqual(['replicas', 'monitoring.dashboard']);
+  const error = validationErrorOf(() => renderModelMonitoring(ts, { dashboard: 1 as unknown as boolean }, problems.at('monitoring')));
+  expect(error.problems.map((x) => x.prop)).toEqual(['replicas', 'monitoring.dashboard']);
 });
 
 test('valid options with earlier problems elsewhere still render (the caller decides when to throw)', () => {
