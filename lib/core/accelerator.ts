@@ -20,6 +20,13 @@ export const MIG_PROFILES: readonly string[] = [
   '1g.18gb', '1g.35gb', '2g.35gb', '3g.71gb', '4g.71gb', '7g.141gb',
 ];
 
+/** Records a problem at `prop` unless `profile` is one of {@link MIG_PROFILES}; whether it is. */
+export function checkMigProfile(problems: Problems, prop: string, profile: unknown): boolean {
+  if (MIG_PROFILES.includes(profile as string)) return true;
+  problems.add(prop, profile, `expected one of NVIDIA's MIG profiles: ${MIG_PROFILES.join(', ')}`);
+  return false;
+}
+
 /** Options for {@link Accelerator.nvidiaGpu}. */
 /** The extended resource of whole NVIDIA GPUs. */
 export const GPU_RESOURCE = 'nvidia.com/gpu';
@@ -95,9 +102,7 @@ export class Accelerator {
     if (count !== undefined && !(Number.isInteger(count) && count >= 1)) {
       p.add('count', count, 'expected a positive integer number of GPUs (fractions of a GPU need a MIG profile)');
     }
-    if (migProfile !== undefined && !MIG_PROFILES.includes(migProfile)) {
-      p.add('migProfile', migProfile, `expected one of NVIDIA's MIG profiles: ${MIG_PROFILES.join(', ')}`);
-    }
+    if (migProfile !== undefined) checkMigProfile(p, 'migProfile', migProfile);
     if (product !== undefined && !(typeof product === 'string' && /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(product))) {
       p.add('product', product, 'expected a node label value such as "NVIDIA-A10G" (letters, digits, "-", "_", ".", at most 63)');
     }

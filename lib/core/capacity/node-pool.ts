@@ -1,4 +1,4 @@
-import { GPU_PRODUCT_LABEL, GPU_RESOURCE, MIG_PROFILES } from '../accelerator';
+import { checkMigProfile, GPU_PRODUCT_LABEL, GPU_RESOURCE } from '../accelerator';
 import { checkInteger, checkLabels, isPlainObject, listItems } from '../checks';
 import { Problems } from '../errors';
 import { isDnsLabel, isLabelKey, isLabelValue, NAME_RULES } from '../names';
@@ -147,7 +147,7 @@ export class NodePool {
     if (slices !== undefined && !isPlainObject(slices)) problems.add('migSlices', slices, 'expected slices per node by MIG profile, e.g. { "1g.10gb": 7 }');
     else if (slices !== undefined) {
       for (const [profile, n] of Object.entries(slices)) {
-        if (!MIG_PROFILES.includes(profile)) problems.add(`migSlices.${profile}`, profile, `expected one of NVIDIA's MIG profiles: ${MIG_PROFILES.join(', ')}`);
+        checkMigProfile(problems, `migSlices.${profile}`, profile);
         checkInteger(problems, `migSlices.${profile}`, (n as number | undefined) ?? Number.NaN, 1);
       }
     }

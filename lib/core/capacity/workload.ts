@@ -1,4 +1,4 @@
-import { GPU_RESOURCE, MIG_PROFILES, MIG_RESOURCE_PREFIX } from '../accelerator';
+import { checkMigProfile, GPU_RESOURCE, MIG_RESOURCE_PREFIX } from '../accelerator';
 import { checkInteger, isPlainObject, listItems } from '../checks';
 import { Problems } from '../errors';
 import { Container, PodSpec, Toleration } from '../k8s-types';
@@ -196,7 +196,7 @@ export function validateWorkload(problems: Problems, w: CapacityWorkload): void 
   if (w.migSlices !== undefined && !isPlainObject(w.migSlices)) problems.add('migSlices', w.migSlices, 'expected slices per replica by MIG profile, e.g. { "1g.10gb": 1 }');
   else {
     for (const [profile, n] of Object.entries(w.migSlices ?? {})) {
-      if (!MIG_PROFILES.includes(profile)) problems.add(`migSlices.${profile}`, profile, `expected one of NVIDIA's MIG profiles: ${MIG_PROFILES.join(', ')}`);
+      checkMigProfile(problems, `migSlices.${profile}`, profile);
       checkInteger(problems, `migSlices.${profile}`, (n as number | undefined) ?? Number.NaN, 0);
     }
   }

@@ -1,4 +1,4 @@
-import { MIG_PROFILES } from '../accelerator';
+import { checkMigProfile } from '../accelerator';
 import { checkLabels, isPlainObject, listItems } from '../checks';
 import { Problems } from '../errors';
 import { KubeObject, Labels } from '../k8s-types';
@@ -138,17 +138,17 @@ function checkQuota(quota: ClusterQuota | undefined, problems: Problems): void {
     return;
   }
   const limits = quota.limits ?? {};
+  const checkCount = (prop: string, value: number | undefined) => {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0)) problems.add(prop, value, 'expected a whole number, 0 or more');
+  };
   if (limits.cpu !== undefined && !isQuantity(limits.cpu)) problems.add('cpu', limits.cpu, 'expected a CPU quantity such as "64"');
   if (limits.memory !== undefined && !isQuantity(limits.memory)) problems.add('memory', limits.memory, 'expected a memory quantity such as "256Gi"');
-  for (const key of ['gpus', 'pods'] as const) {
-    const value = limits[key];
-    if (value !== undefined && !(Number.isInteger(value) && value >= 0)) problems.add(key, value, 'expected a whole number, 0 or more');
-  }
+  checkCount('gpus', limits.gpus);
+  checkCount('pods', limits.pods);
   if (limits.migSlices !== undefined && !isPlainObject(limits.migSlices)) problems.add('migSlices', limits.migSlices, 'expected slices by MIG profile, e.g. { "1g.10gb": 14 }');
   else {
     for (const [profile, value] of Object.entries(limits.migSlices ?? {})) {
-      if (!MIG_PROFILES.includes(profile)) problems.add(`migSlices.${profile}`, profile, `expected one of NVIDIA's MIG profiles: ${MIG_PROFILES.join(', ')}`);
-      else if (!(Number.isInteger(value) && value >= 0)) problems.add(`migSlices.${profile}`, value, 'expected a whole number, 0 or more');
+      if (checkMigProfile(problems, `migSlices.${profile}`, profile)) checkCount(`migSlices.${profile}`, value);
     }
   }
 }
