@@ -9,7 +9,6 @@ import { Problems } from '../core/errors';
 import type { ModelServiceProps } from '../core/service/props';
 import type { StartupBudget } from '../core/service/budget';
 import { renderModelService, type RenderedModelService } from '../core/service/render';
-import { deploymentCustomTimeouts } from './await-timeouts';
 import { Autoscaler } from './autoscaler';
 import { digestReference, dockerBuildImageArgs, imageContextDirectory, registerImage, writeImageContext, type BuiltImage, type ImageBuildOptions } from './image-build';
 import { checkedNamespace, inClusterEndpoint, renderedServerImage } from './inputs';
@@ -134,7 +133,6 @@ export class ModelService extends pulumi.ComponentResource {
     this.rendered = rendered;
     this.name = rendered.name;
     this.budget = rendered.budget;
-    this.customTimeouts = deploymentCustomTimeouts(rendered.deployment, rendered.budget);
     this.imageBuild = rendered.imageBuild;
 
     let serverImage: pulumi.Input<string> = renderedServerImage(rendered);
@@ -156,6 +154,8 @@ export class ModelService extends pulumi.ComponentResource {
       { ...(placedNamespace ? { namespace: placedNamespace } : {}), ...(rendered.imageBuild ? { serverImage } : {}) },
       autoscaler ? { autoscaledUpTo: autoscaler.report.maxReplicas } : {},
     );
+    // What the Deployment is registered with (an autoscaled one awaits a rollout of up to maxReplicas).
+    this.customTimeouts = plans.find((p) => p.kind === 'Deployment')!.customTimeouts!;
     const children = registerKubernetesResources(plans, { parent: this });
     const child = <T>(kind: string) => children.get(childResourceName(name, kind.toLowerCase())) as T;
     this.serviceAccount = child('ServiceAccount');

@@ -307,6 +307,8 @@ describe('autoscale', () => {
     // A rolling update may replace up to maxReplicas pods, one at a time.
     const deadline = rendered.budget.progressDeadlineSeconds;
     expect(mocks.byName('fraud-deployment').customTimeouts).toMatchObject({ create: `${deadline + 60}s`, update: `${10 * deadline + 60}s` });
+    // The component reports the timeouts its Deployment was registered with.
+    expect(service.customTimeouts).toEqual({ create: `${deadline + 60}s`, update: `${10 * deadline + 60}s` });
   });
 
   test('scale to zero registers a KEDA ScaledObject as a CustomResource, with a namespace from another resource in its query', async () => {
